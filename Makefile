@@ -1,0 +1,44 @@
+# survindex: two commands matter. `make demo` builds the report from the embedded defaults; `make test` runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+VENDOR := src/survindex/report/static/vendor
+OUT ?= build/site
+
+.PHONY: demo test install assets system-deps bench docs clean serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(VENDOR)/.stamp: assets/package.json scripts/assets.sh
+	bash scripts/assets.sh
+
+assets: $(VENDOR)/.stamp
+
+install: $(STAMP) assets
+
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	$(BIN)/survindex demo --db build/demo.db --out $(OUT)
+
+test: install system-deps
+	bash scripts/test.sh
+
+bench: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/run_all.py
+
+docs: install
+	$(BIN)/python scripts/gen_cli_docs.py > docs/cli.md
+
+serve: install
+	$(BIN)/survindex serve --db build/demo.db
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,75 @@
+"""The vocabulary as data: loaded once from ``vocabulary.yaml`` in this package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Technology:
+    key: str
+    label: str
+    aigs: str | None
+    description: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    technologies: dict[str, Technology]
+    aigs_categories: dict[str, str]
+    claim_kinds: dict[str, str]
+    review_statuses: tuple[str, ...]
+    stages: dict[str, str]
+    flow_types: tuple[str, ...]
+    regime_types: dict[str, str]
+
+    def aigs_for(self, technology: str | None) -> str | None:
+        """The Carnegie AIGS category of a technology key, or None."""
+        tech = self.technologies.get(technology or "")
+        return tech.aigs if tech else None
+
+
+def _load_yaml() -> dict[str, Any]:
+    text = resources.files("survindex.model").joinpath("vocabulary.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    data = _load_yaml()
+    techs = {
+        key: Technology(
+            key=key,
+            label=v["label"],
+            aigs=v.get("aigs"),
+            description=v.get("description", ""),
+            synonyms=tuple(v.get("synonyms") or ()),
+        )
+        for key, v in data["technologies"].items()
+    }
+    for t in techs.values():
+        if t.aigs is not None and t.aigs not in data["aigs_categories"]:
+            raise ValueError(f"technology {t.key!r} names unknown AIGS category {t.aigs!r}")
+    return Vocabulary(
+        technologies=techs,
+        aigs_categories=dict(data["aigs_categories"]),
+        claim_kinds=dict(data["claim_kinds"]),
+        review_statuses=tuple(data["review_statuses"]),
+        stages=dict(data["stages"]),
+        flow_types=tuple(data["flow_types"]),
+        regime_types=dict(data["regime_types"]),
+    )
+
+
+TECHNOLOGY_KEYS: tuple[str, ...] = tuple(vocabulary().technologies)
+AIGS_CATEGORIES: tuple[str, ...] = tuple(vocabulary().aigs_categories)
+CLAIM_KINDS: tuple[str, ...] = tuple(vocabulary().claim_kinds)
+STATUSES: tuple[str, ...] = vocabulary().review_statuses
+STAGES: tuple[str, ...] = tuple(vocabulary().stages)

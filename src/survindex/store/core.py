@@ -1,0 +1,352 @@
+"""Store: documents, claims, entities, audit log, errors and runs, behind one small API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from survindex.model import Claim, Document, sha256_hex
+from survindex.model.records import CLAIM_FIELDS
+from survindex.store import schema as s
+
+
+class NotFound(LookupError):
+    """No row with that id."""
+
+
+class ConflictError(RuntimeError):
+    """Someone else changed the row since it was read (optimistic concurrency)."""
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def database_url(db: str) -> str:
+    """A bare path means a SQLite file; anything with ``://`` is an SQLAlchemy URL."""
+    if "://" in db:
+        url = make_url(db)
+        if url.drivername in ("postgresql", "postgres"):
+            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return db
+    return "sqlite:///" + str(Path(db).expanduser())
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Selection of claims; every field is optional and fields combine with AND."""
+
+    status: str | tuple[str, ...] | None = None  # one status, several, or None for all
+    kind: str | tuple[str, ...] | None = None
+    country: str | None = None
+    supplier: str | None = None
+    supplier_country: str | None = None
+    technology: str | None = None
+    aigs_category: str | None = None
+    financier: str | None = None
+    doc_id: str | None = None
+    stage: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    min_confidence: float | None = None
+    include_negated: bool = False
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    row = {f: getattr(claim, f) for f in CLAIM_FIELDS}
+    row["id"] = claim.id
+    row["aigs_category"] = claim.aigs_category
+    return row
+
+
+def _row_claim(row: Any) -> Claim:
+    m = row._mapping
+    return Claim(**{f: m[f] for f in CLAIM_FIELDS})
+
+
+_MUTABLE_ON_REIMPORT = ("extractor_version", "confidence", "supplier_country", "amount_usd", "original", "quote",
+                        "stage", "aigs_category", "qualifier", "supplier_resolved", "negated")
+
+
+class Store:
+    def __init__(self, db: str):
+        self.url = database_url(db)
+        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Bring the schema up to date; returns the schema version."""
+        with self.engine.begin() as conn:
+            version = s.current_version(conn)
+            for i, migration in enumerate(s.MIGRATIONS[version:], start=version + 1):
+                migration(conn)
+                self._upsert(conn, s.meta, [{"key": "schema_version", "value": str(i)}], ["key"], ["value"])
+            return len(s.MIGRATIONS)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: everything in it is written, or nothing is."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _conn(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.begin() as c:
+                yield c
+
+    def _upsert(self, conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list[str],
+                update_cols: Iterable[str] = ()) -> None:
+        if not rows:
+            return
+        ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+        cols = list(update_cols)
+        if cols:
+            stmt = ins.on_conflict_do_update(index_elements=keys, set_={c: ins.excluded[c] for c in cols})
+        else:
+            stmt = ins.on_conflict_do_nothing(index_elements=keys)
+        conn.execute(stmt, rows)
+
+    # -- documents -------------------------------------------------------------------------------
+    def put_document(self, doc: Document, raw: bytes | None = None, conn: Connection | None = None) -> bool:
+        """Store a document (and its raw bytes); returns True when it was new."""
+        with self._conn(conn) as c:
+            raw_sha = None
+            if raw is not None:
+                raw_sha = sha256_hex(raw)
+                self._upsert(c, s.blobs, [{"sha256": raw_sha, "size": len(raw), "data": raw}], ["sha256"])
+            exists = c.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first() is not None
+            if exists:
+                return False
+            c.execute(insert(s.documents).values(
+                id=doc.id, title=doc.title, url=doc.url, published=doc.published, source=doc.source,
+                publisher=doc.publisher, language=doc.language, mime=doc.mime, raw_sha256=raw_sha,
+                duplicate_of=doc.duplicate_of, meta=doc.meta, text=doc.text, ingested_at=utcnow()))
+            return True
+
+    def get_document(self, doc_id: str) -> Document:
+        with self.engine.connect() as c:
+            row = c.execute(select(s.documents).where(s.documents.c.id == doc_id)).first()
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        m = row._mapping
+        return Document(id=m["id"], text=m["text"], title=m["title"], url=m["url"], published=m["published"],
+                        source=m["source"], publisher=m["publisher"], language=m["language"], mime=m["mime"],
+                        meta=m["meta"] or {}, duplicate_of=m["duplicate_of"])
+
+    def documents(self, limit: int | None = None, offset: int = 0) -> Iterator[Document]:
+        q = select(s.documents.c.id).order_by(s.documents.c.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as c:
+            ids = [r[0] for r in c.execute(q)]
+        for doc_id in ids:
+            yield self.get_document(doc_id)
+
+    def raw_bytes(self, doc_id: str) -> bytes | None:
+        q = select(s.blobs.c.data).join(s.documents, s.documents.c.raw_sha256 == s.blobs.c.sha256).where(
+            s.documents.c.id == doc_id)
+        with self.engine.connect() as c:
+            row = c.execute(q).first()
+        return bytes(row[0]) if row else None
+
+    # -- claims ----------------------------------------------------------------------------------
+    def put_claims(self, claims: Iterable[Claim], conn: Connection | None = None) -> int:
+        """Insert claims; a claim already stored (same content id) keeps its review status.
+        Returns how many claims were new."""
+        rows = [_claim_row(c) for c in claims]
+        if not rows:
+            return 0
+        now = utcnow()
+        with self._conn(conn) as c:
+            ids = [r["id"] for r in rows]
+            known: set[str] = set()
+            for i in range(0, len(ids), 500):
+                known.update(r[0] for r in c.execute(select(s.claims.c.id).where(s.claims.c.id.in_(ids[i:i + 500]))))
+            for r in rows:
+                r["created_at"] = now
+                r["version"] = 1
+                r["review_reason"] = None
+            fresh = {r["id"]: r for r in rows}  # dedupe within the batch
+            self._upsert(c, s.claims, list(fresh.values()), ["id"], _MUTABLE_ON_REIMPORT)
+            return len(set(fresh) - known)
+
+    def get_claim(self, claim_id: str) -> tuple[Claim, dict[str, Any]]:
+        """The claim and its row metadata (version, review_reason, created_at)."""
+        with self.engine.connect() as c:
+            row = c.execute(select(s.claims).where(s.claims.c.id == claim_id)).first()
+        if row is None:
+            raise NotFound(f"no claim {claim_id}")
+        m = row._mapping
+        return _row_claim(row), {"version": m["version"], "review_reason": m["review_reason"],
+                                 "created_at": m["created_at"], "id": m["id"]}
+
+    def _where(self, f: ClaimFilter) -> list[Any]:
+        c = s.claims.c
+        conds: list[Any] = []
+        for col, value in (("status", f.status), ("kind", f.kind)):
+            if isinstance(value, str):
+                conds.append(c[col] == value)
+            elif value:
+                conds.append(c[col].in_(value))
+        for col in ("country", "supplier", "supplier_country", "technology", "aigs_category", "financier",
+                    "doc_id", "stage"):
+            value = getattr(f, col)
+            if value is not None:
+                conds.append(c[col] == value)
+        if f.year_from is not None:
+            conds.append(c.year >= f.year_from)
+        if f.year_to is not None:
+            conds.append(c.year <= f.year_to)
+        if f.min_confidence is not None:
+            conds.append(c.confidence >= f.min_confidence)
+        if not f.include_negated:
+            conds.append(c.negated.is_(False))
+        return conds
+
+    def claims(self, f: ClaimFilter | None = None, limit: int | None = None, offset: int = 0,
+               order_by: str = "id") -> Iterator[Claim]:
+        """Stream claims matching a filter, in batches (bounded memory)."""
+        f = f or ClaimFilter(include_negated=True)
+        order = {"id": [s.claims.c.id], "confidence": [s.claims.c.confidence.desc(), s.claims.c.id]}[order_by]
+        q = select(s.claims).where(*self._where(f)).order_by(*order)
+        batch, pos, left = 2000, offset, limit
+        while left is None or left > 0:
+            n = batch if left is None else min(batch, left)
+            with self.engine.connect() as c:
+                rows = c.execute(q.offset(pos).limit(n)).all()
+            yield from (_row_claim(r) for r in rows)
+            if len(rows) < n:
+                return
+            pos += n
+            left = None if left is None else left - n
+
+    def count_claims(self, f: ClaimFilter | None = None) -> int:
+        f = f or ClaimFilter(include_negated=True)
+        with self.engine.connect() as c:
+            return int(c.execute(select(func.count()).select_from(s.claims).where(*self._where(f))).scalar_one())
+
+    def update_claim(self, claim_id: str, changes: dict[str, Any], actor: str, expected_version: int,
+                     action: str = "update", reason: str | None = None) -> int:
+        """Change a claim's status or values; corrections keep the original values in ``original``
+        and every change goes to the audit log. Raises ConflictError if the version moved."""
+        with self.transaction() as c:
+            row = c.execute(select(s.claims).where(s.claims.c.id == claim_id)).first()
+            if row is None:
+                raise NotFound(f"no claim {claim_id}")
+            m = dict(row._mapping)
+            if m["version"] != expected_version:
+                raise ConflictError(f"claim {claim_id} was changed by someone else (version {m['version']}, "
+                                    f"you edited version {expected_version}); reload and apply your change again")
+            before = {k: m[k] for k in changes}
+            values = dict(changes)
+            original = dict(m["original"] or {})
+            for k, v in before.items():
+                if k not in ("status",) and k not in original and v != changes[k]:
+                    original[k] = v
+            values["original"] = original
+            if "technology" in changes:
+                from survindex.model import vocabulary
+                values["aigs_category"] = vocabulary().aigs_for(changes["technology"])
+            values["version"] = m["version"] + 1
+            values["review_reason"] = reason if reason is not None else m["review_reason"]
+            res = c.execute(update(s.claims).where(s.claims.c.id == claim_id, s.claims.c.version == expected_version)
+                            .values(**values))
+            if res.rowcount != 1:
+                raise ConflictError(f"claim {claim_id} was changed by someone else; reload and try again")
+            self.audit(actor, action, claim_id, before, changes, reason, conn=c)
+            return int(values["version"])
+
+    # -- entities, audit, errors, runs -----------------------------------------------------------
+    def propose_entity(self, type_: str, name: str, country: str | None, doc_id: str | None,
+                       conn: Connection | None = None) -> None:
+        """Record an organisation not in the registry (e.g. an unknown supplier) for review."""
+        ent_id = "ent-" + sha256_hex(f"{type_}:{name.casefold()}")[:32]
+        with self._conn(conn) as c:
+            exists = c.execute(select(s.entities.c.id).where(s.entities.c.id == ent_id)).first()
+            if exists:
+                c.execute(update(s.entities).where(s.entities.c.id == ent_id)
+                          .values(mentions=s.entities.c.mentions + 1))
+            else:
+                c.execute(insert(s.entities).values(id=ent_id, type=type_, name=name, country=country,
+                                                    status="proposed", first_doc_id=doc_id, mentions=1, meta={}))
+
+    def entities(self, status: str | None = None) -> list[dict[str, Any]]:
+        q = select(s.entities).order_by(s.entities.c.mentions.desc(), s.entities.c.name)
+        if status:
+            q = q.where(s.entities.c.status == status)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q)]
+
+    def audit(self, actor: str, action: str, object_id: str | None, before: Any, after: Any,
+              reason: str | None = None, conn: Connection | None = None) -> None:
+        with self._conn(conn) as c:
+            c.execute(insert(s.audit_log).values(at=utcnow(), actor=actor, action=action, object_id=object_id,
+                                                 before=before, after=after, reason=reason))
+
+    def history(self, object_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        q = select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit)
+        if object_id:
+            q = q.where(s.audit_log.c.object_id == object_id)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(q)]
+
+    def record_error(self, source: str, reason: str, location: str | None = None, run: str | None = None) -> None:
+        """Record a per-file / per-row problem; written in its own transaction so it survives a rollback."""
+        with self.transaction() as c:
+            c.execute(insert(s.errors).values(at=utcnow(), run=run, source=source, location=location, reason=reason))
+
+    def errors(self, limit: int = 1000) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(select(s.errors).order_by(s.errors.c.id).limit(limit))]
+
+    def start_run(self, run_id: str, command: str) -> None:
+        with self.transaction() as c:
+            self._upsert(c, s.runs, [{"id": run_id, "command": command, "started_at": utcnow(),
+                                      "status": "running", "stats": {}}], ["id"], ["started_at", "status"])
+
+    def finish_run(self, run_id: str, status: str, stats: dict[str, Any]) -> None:
+        with self.transaction() as c:
+            c.execute(update(s.runs).where(s.runs.c.id == run_id).values(
+                finished_at=utcnow(), status=status, stats=json.loads(json.dumps(stats, default=str))))
+
+    def table_counts(self) -> dict[str, int]:
+        with self.engine.connect() as c:
+            return {t.name: int(c.execute(select(func.count()).select_from(t)).scalar_one())
+                    for t in (s.documents, s.claims, s.entities, s.audit_log, s.errors)}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def open_store(db: str | None = None, migrate: bool = True) -> Store:
+    """Open the store named by ``db``, else ``SURVINDEX_DB``, else ``./survindex.db``."""
+    from survindex import settings
+
+    store = Store(db or settings.load().db)
+    if migrate:
+        store.migrate()
+    return store

@@ -1,0 +1,172 @@
+"""The database schema (SQLAlchemy Core), shared by SQLite and PostgreSQL, and its migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+blobs = Table(
+    "blobs", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(72), primary_key=True),  # doc-<sha256 of text>
+    Column("title", Text),
+    Column("url", Text),
+    Column("published", String(32)),
+    Column("source", Text),
+    Column("publisher", Text),
+    Column("language", String(16)),
+    Column("mime", String(128)),
+    Column("raw_sha256", String(64), ForeignKey("blobs.sha256")),
+    Column("duplicate_of", String(72)),
+    Column("meta", JSON, nullable=False, default=dict),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", String(40), primary_key=True),  # cl-<sha256 of content>
+    Column("doc_id", String(72), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("country", String(3), index=True),
+    Column("supplier", Text, index=True),
+    Column("supplier_country", String(3), index=True),
+    Column("supplier_resolved", Boolean, nullable=False, default=True),
+    Column("technology", String(40), index=True),
+    Column("aigs_category", String(40)),
+    Column("financier", Text, index=True),
+    Column("flow_type", String(16)),
+    Column("amount", Float),
+    Column("currency", String(8)),
+    Column("amount_usd", Float),
+    Column("year", Integer, index=True),
+    Column("stage", String(16), nullable=False, default="unknown"),
+    Column("count", Integer),
+    Column("total", Integer),
+    Column("qualifier", Text),
+    Column("subject", Text),
+    Column("quote", Text, nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("location", Text),
+    Column("original", JSON, nullable=False, default=dict),
+    Column("confidence", Float, nullable=False, default=1.0),
+    Column("negated", Boolean, nullable=False, default=False),
+    Column("extractor", String(64), nullable=False),
+    Column("extractor_version", String(32), nullable=False),
+    Column("status", String(16), nullable=False, default="unreviewed", index=True),
+    Column("review_reason", Text),
+    Column("version", Integer, nullable=False, default=1),  # optimistic concurrency
+    Column("created_at", String(32), nullable=False),
+    Index("ix_claims_status_confidence", "status", "confidence"),
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", String(40), primary_key=True),  # ent-<sha256 of type+name>
+    Column("type", String(16), nullable=False),  # company | financier
+    Column("name", Text, nullable=False),
+    Column("country", String(3)),
+    Column("status", String(16), nullable=False, default="proposed"),  # proposed | registry
+    Column("first_doc_id", String(72)),
+    Column("mentions", Integer, nullable=False, default=1),
+    Column("meta", JSON, nullable=False, default=dict),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("object_id", String(72), index=True),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reason", Text),
+)
+
+errors = Table(
+    "errors", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("run", String(64)),
+    Column("source", Text, nullable=False),
+    Column("location", Text),
+    Column("reason", Text, nullable=False),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("command", Text, nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("status", String(16), nullable=False),  # running | done | failed
+    Column("stats", JSON, nullable=False, default=dict),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | editor | admin
+    Column("created_at", String(32), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", Text),
+    Column("created_at", String(32), nullable=False),
+)
+
+# Each migration takes a connection inside a transaction. Append, never edit.
+Migration = Callable[[Connection], None]
+
+
+def _m1_initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: list[Migration] = [_m1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    if not conn.dialect.has_table(conn, "meta"):
+        return 0
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0

@@ -1,0 +1,67 @@
+"""Shared fixtures: real SQLite files in tmp_path, PostgreSQL when SURVINDEX_TEST_PG_URL is set,
+and the real datasets in ../shared (tests that need them skip with a clear message when it is absent)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SURVINDEX_SHARED", ROOT.parent / "shared"))
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}): the real-data tests need it beside the checkout")
+    return SHARED
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    return str(tmp_path / "survindex.db")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    url = os.environ.get("SURVINDEX_TEST_PG_URL")
+    if not url:
+        pytest.skip("SURVINDEX_TEST_PG_URL is not set (make test starts PostgreSQL and sets it)")
+    return url
+
+
+def _fresh_pg_schema(url: str) -> Iterator[str]:
+    """A private schema per test in the test database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    from survindex.store.core import database_url
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    eng = sa.create_engine(database_url(url))
+    with eng.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in url else "?"
+    yield f"{url}{sep}options=-csearch_path%3D{name}"
+    with eng.begin() as c:
+        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL or path: a SQLite file, then (when available) a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "survindex.db")
+    else:
+        yield from _fresh_pg_schema(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
