@@ -36,6 +36,7 @@ bench: install
 
 docs: install
 	$(BIN)/python scripts/gen_cli_docs.py > docs/cli.md
+	$(BIN)/survindex vocabulary --markdown > docs/vocabulary.md
 
 serve: install
 	$(BIN)/survindex serve --db build/demo.db

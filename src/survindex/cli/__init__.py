@@ -11,6 +11,7 @@ from survindex import __version__
 
 # Modules that each define ``register(group)``; one per area so the CLI stays thin and files stay small.
 COMMAND_MODULES = (
+    "survindex.cli.model",
     "survindex.cli.imports",
     "survindex.cli.reference",
     "survindex.cli.ingest",

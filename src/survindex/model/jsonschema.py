@@ -1,0 +1,55 @@
+"""JSON Schema of a claim and a Markdown vocabulary reference, both generated from the vocabulary data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from survindex.model.vocabulary import vocabulary
+
+_NULLABLE_STR = {"type": ["string", "null"]}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_NULLABLE_NUM = {"type": ["number", "null"]}
+
+
+def claim_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one claim line as written by ``survindex extract``."""
+    v = vocabulary()
+    enum_or_null = lambda values: {"enum": [*values, None]}  # noqa: E731
+    props: dict[str, Any] = {
+        "id": {"type": "string", "pattern": "^cl-[0-9a-f]{32}$"},
+        "doc_id": {"type": "string", "pattern": "^doc-"},
+        "kind": {"enum": list(v.claim_kinds)},
+        "country": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$", "description": "ISO 3166-1 alpha-3"},
+        "supplier": _NULLABLE_STR, "supplier_country": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
+        "supplier_resolved": {"type": "boolean"},
+        "technology": enum_or_null(v.technologies), "aigs_category": enum_or_null(v.aigs_categories),
+        "financier": _NULLABLE_STR, "flow_type": enum_or_null(v.flow_types),
+        "amount": _NULLABLE_NUM, "currency": _NULLABLE_STR, "amount_usd": _NULLABLE_NUM, "year": _NULLABLE_INT,
+        "stage": {"enum": list(v.stages)}, "count": _NULLABLE_INT, "total": _NULLABLE_INT,
+        "qualifier": _NULLABLE_STR, "subject": _NULLABLE_STR,
+        "quote": {"type": "string"}, "start": _NULLABLE_INT, "end": _NULLABLE_INT, "location": _NULLABLE_STR,
+        "original": {"type": "object"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "status": {"enum": list(v.review_statuses)}, "negated": {"type": "boolean"},
+        "extractor": {"type": "string"}, "extractor_version": {"type": "string"},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "survindex claim",
+        "type": "object",
+        "required": ["doc_id", "kind", "quote", "extractor", "extractor_version"],
+        "properties": props,
+    }
+
+
+def vocabulary_markdown() -> str:
+    v = vocabulary()
+    out = ["# survindex vocabulary", "", "Generated from `src/survindex/model/vocabulary.yaml` by "
+           "`survindex vocabulary --markdown`.", "", "## Technologies", "",
+           "| key | label | AIGS category | synonyms |", "|---|---|---|---|"]
+    for t in v.technologies.values():
+        out.append(f"| `{t.key}` | {t.label} | {t.aigs or ''} | {', '.join(t.synonyms)} |")
+    out += ["", "## Claim kinds", ""] + [f"- `{k}`: {d}" for k, d in v.claim_kinds.items()]
+    out += ["", "## Deployment stages", ""] + [f"- `{k}`: {d}" for k, d in v.stages.items()]
+    out += ["", "## Review statuses", "", ", ".join(f"`{s}`" for s in v.review_statuses)]
+    out += ["", "## Regime types (V-Dem Regimes of the World)", ""] + [f"- `{k}`: {d}" for k, d in v.regime_types.items()]
+    return "\n".join(out) + "\n"
