@@ -23,10 +23,7 @@ COMMAND_MODULES = (
 
 
 class UserError(click.ClickException):
-    """``Error: <what> <why> <how to fix>``, exit status 1."""
-
-    def format_message(self) -> str:
-        return self.message
+    """Printed by click as ``Error: <what> <why> <how to fix>``, exit status 1."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

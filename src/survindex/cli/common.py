@@ -22,4 +22,4 @@ def fail(what: str, why: str, fix: str) -> "click.ClickException":
     """The one error shape: ``Error: <what> <why> <how to fix>``."""
     from survindex.cli import UserError
 
-    return UserError(f"Error: {what}: {why}. {fix}")
+    return UserError(f"{what}: {why}. {fix}")

@@ -5,19 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DROP = re.compile(r"[.'’‘`´ʼ]")  # periods and apostrophes vanish: "U.S." -> "us", "Côte d’Ivoire" -> "cote divoire"
+# Periods and apostrophes vanish: "U.S." -> "us", "Côte d’Ivoire" -> "cote divoire".
+_DROP = re.compile(r"[.'’‘`´ʼ]")
+# Abbreviations in statistical-agency names ("Korea, Rep.", "Congo, Dem. Rep.", "Russian Fed.", "St. Lucia").
+_EXPAND = {"rep": "republic", "dem": "democratic", "fed": "federation", "st": "saint", "sts": "states"}
 _PUNCT = re.compile(r"[^\w]+")  # every other run of non-word characters (incl. _ below) becomes one space
 
 
 def fold(text: str) -> str:
-    """NFKC, casefold, strip diacritics (Latin letters only keep their base), collapse punctuation/whitespace."""
+    """NFKC, casefold, strip diacritics, drop periods/apostrophes, other punctuation -> space, expand "Rep."/"St."."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("&", " and ")
+    text = text.replace("&", " and ").replace("+", " plus ")
     text = _DROP.sub("", text)
     text = _PUNCT.sub(" ", text).replace("_", " ")
-    return " ".join(text.split())
+    return " ".join(_EXPAND.get(w, w) for w in text.split())
 
 
 def key(text: str) -> str:
