@@ -39,3 +39,9 @@ def test_claim_id_ignores_review_state_but_not_content() -> None:
     assert c.with_(status="accepted", confidence=0.2, extractor_version="2").id == c.id
     assert c.with_(country="UGA").id != c.id
     assert Claim.from_dict(c.to_dict()) == c
+
+
+def test_number_types_are_canonical_so_ids_survive_a_database() -> None:
+    a = Claim(doc_id="d", kind="financing", quote="q", extractor="t", extractor_version="1", amount=850, year=2010.0)  # type: ignore[arg-type]
+    b = Claim(doc_id="d", kind="financing", quote="q", extractor="t", extractor_version="1", amount=850.0, year=2010)
+    assert a.id == b.id and isinstance(a.amount, float) and isinstance(a.year, int)

@@ -85,6 +85,15 @@ class Claim:
     negated: bool = False
 
     def __post_init__(self) -> None:
+        # Canonical number types, so the content id is the same before and after a trip through a database.
+        for name in ("amount", "amount_usd", "confidence"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, float):
+                object.__setattr__(self, name, float(value))
+        for name in ("year", "count", "total", "start", "end"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, int):
+                object.__setattr__(self, name, int(value))
         if self.kind not in CLAIM_KINDS:
             raise InvalidClaim(f"unknown claim kind {self.kind!r}; expected one of {', '.join(CLAIM_KINDS)}")
         if self.technology is not None and self.technology not in TECHNOLOGY_KEYS:
