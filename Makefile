@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-$(VENDOR)/.stamp: assets/package.json scripts/assets.sh
+$(VENDOR)/.stamp: assets/package.json assets/package-lock.json scripts/assets.sh
+	bash scripts/system-deps.sh npm
 	bash scripts/assets.sh
 
 assets: $(VENDOR)/.stamp
@@ -22,7 +23,7 @@ assets: $(VENDOR)/.stamp
 install: $(STAMP) assets
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh all
 
 demo: install
 	$(BIN)/survindex demo --db build/demo.db --out $(OUT)

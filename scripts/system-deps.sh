@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # System packages the tests need (Debian): chromium for browser tests, postgresql for the PostgreSQL suites,
 # nodejs/npm for the offline map and JS assets. Installs only what is missing.
+# usage: scripts/system-deps.sh [npm|all]   (npm: only what `make demo` needs; all: what `make test` needs too)
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ "${1:-all}" = all ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

@@ -26,7 +26,7 @@ class UserError(click.ClickException):
     """Printed by click as ``Error: <what> <why> <how to fix>``, exit status 1."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100})
 @click.version_option(__version__, prog_name="survindex")
 def cli() -> None:
     """survindex: where AI surveillance technology is deployed, who supplies it, who pays for it.

@@ -1,0 +1,116 @@
+"""The one schema every export format writes from: named, typed fields (Frictionless Table Schema types)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Row = Mapping[str, Any]
+TYPES = ("string", "integer", "number", "boolean", "array", "object")
+
+
+class SchemaError(ValueError):
+    """A row that does not fit its schema (unknown field, wrong type)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # one of TYPES; arrays hold strings
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise SchemaError(f"field {self.name!r}: unknown type {self.type!r}")
+
+    def to_dict(self) -> dict[str, str]:
+        d = {"name": self.name, "type": self.type, "description": self.description}
+        if self.type == "array":
+            d["description"] = (self.description + " (list of strings; JSON array in CSV and XLSX)").strip()
+        if self.type == "object":
+            d["description"] = (self.description + " (JSON object in CSV, XLSX and Parquet)").strip()
+        return d
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str  # resource name: lowercase, digits, '-', '_'
+    title: str
+    fields: tuple[Field, ...]
+    description: str = ""
+    geo_field: str | None = None  # field holding an ISO3 country code (GeoJSON point geometry)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fields": [f.to_dict() for f in self.fields], "missingValues": [""]}
+
+
+def _clean(field: Field, value: Any) -> Any:
+    """A value normalised to its field type; empty strings and NaN are missing (None)."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    t = field.type
+    if t == "string":
+        return str(value)
+    if t == "integer":
+        return int(value)
+    if t == "number":
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if t == "boolean":
+        return bool(value)
+    if t == "array":
+        return [str(v) for v in value]
+    return dict(value)
+
+
+def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
+    """Rows with exactly the schema's fields, typed; raises SchemaError on unknown fields."""
+    names = set(schema.names)
+    out = []
+    for i, row in enumerate(rows):
+        extra = set(row) - names
+        if extra:
+            raise SchemaError(f"{schema.name} row {i}: fields not in the schema: {', '.join(sorted(extra))}")
+        try:
+            out.append({f.name: _clean(f, row.get(f.name)) for f in schema.fields})
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"{schema.name} row {i}: {exc}") from exc
+    return out
+
+
+def to_text(field: Field, value: Any) -> str:
+    """The lexical form of a value (CSV cells, XLSX text cells): JSON for arrays and objects."""
+    if value is None:
+        return ""
+    if field.type in ("array", "object"):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if field.type == "boolean":
+        return "true" if value else "false"
+    if field.type == "number":
+        return repr(float(value))
+    return str(value)
+
+
+def from_text(field: Field, text: str | None) -> Any:
+    """Parse the lexical form back (inverse of ``to_text``)."""
+    if text is None or text == "":
+        return None
+    t = field.type
+    if t == "string":
+        return text
+    if t == "integer":
+        return int(text)
+    if t == "number":
+        return float(text)
+    if t == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise SchemaError(f"field {field.name!r}: not a boolean: {text!r}")
+        return text.lower() == "true"
+    return json.loads(text)

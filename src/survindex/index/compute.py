@@ -1,0 +1,244 @@
+"""Claims -> the index: countries, technologies, suppliers, BRI overlap, regime shares, financing, time series.
+
+Pure and deterministic: the same claims (in any order) and the same reference data give the same dict.
+Every count is a number of *distinct countries* unless the key says otherwise, and every count leads to
+the claim ids behind it through ``evidence``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from survindex.index._ref import Reference, default_reference
+from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim, vocabulary
+
+DEFINITIONS = {
+    "countries": "Countries with at least one non-negated deployment claim.",
+    "by_technology": "Countries with at least one deployment claim of the technology.",
+    "by_aigs_category": "Countries with a deployment of a technology in the Carnegie AIGS category.",
+    "by_supplier": "Countries with at least one deployment claim naming the supplier.",
+    "by_supplier_country": "Countries with at least one deployment supplied by a company headquartered "
+                           "in the country (ISO3).",
+    "bri": "members: Belt and Road members as of the date; with_technology: members with any deployment; "
+           "with_supplier_country: members with a deployment supplied from the country.",
+    "by_regime_type": "Share of the index's countries of a regime type (V-Dem Regimes of the World, in the year "
+                      "of as_of or the latest earlier year available) that have the AIGS category: countries of "
+                      "that type with the category / countries of that type in the index.",
+    "financing": "Financing claims that name a technology (surveillance projects). A project is one "
+                 "(document, country) pair; amount_usd sums the largest USD amount stated for each project.",
+    "by_year": "From deployment claim years: claims dated that year, countries first seen that year, "
+               "countries seen up to that year. Undated claims count in the totals only.",
+}
+
+
+@dataclass
+class _Acc:
+    """Accumulates country sets and the claim ids behind them."""
+
+    countries: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by: dict[str, dict[str, dict[str, list[str]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list))))
+    first_year: dict[str, int] = field(default_factory=dict)
+    claims_by_year: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    financing: dict[str, dict[tuple[str, str], float | None]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(self, table: str, key: str, country: str, claim_id: str) -> None:
+        self.by[table][key][country].append(claim_id)
+
+
+def _in_scope(claim: Claim, as_of: date | None) -> bool:
+    if claim.negated or claim.status == "rejected":
+        return False
+    return as_of is None or claim.year is None or claim.year <= as_of.year
+
+
+def _supplier_country(claim: Claim, ref: Reference) -> str | None:
+    if claim.supplier_country:
+        return claim.supplier_country
+    if claim.supplier and claim.supplier_resolved:
+        return ref.hq_country(claim.supplier)
+    return None
+
+
+def _add_deployment(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
+    acc.countries[country].append(c.id)
+    if c.technology:
+        acc.add("by_technology", c.technology, country, c.id)
+    if c.aigs_category:
+        acc.add("by_aigs_category", c.aigs_category, country, c.id)
+    if c.supplier:
+        acc.add("by_supplier", c.supplier, country, c.id)
+    hq = _supplier_country(c, ref)
+    if hq:
+        acc.add("by_supplier_country", hq, country, c.id)
+    if c.year is not None:
+        acc.claims_by_year[c.year] += 1
+        acc.first_year[country] = min(c.year, acc.first_year.get(country, c.year))
+
+
+def _add_financing(acc: _Acc, c: Claim, country: str) -> None:
+    financier = c.financier or "unknown"
+    acc.add("financing", financier, country, c.id)
+    project = (c.doc_id, country)
+    old = acc.financing[financier].get(project)
+    acc.financing[financier][project] = c.amount_usd if old is None else max(old, c.amount_usd or 0.0)
+
+
+def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference) -> tuple[_Acc, list[Claim], set[str]]:
+    acc, reach, members = _Acc(), [], set()
+    for c in claims:
+        if not _in_scope(c, as_of):
+            continue
+        if c.kind == "supplier_reach":
+            reach.append(c)
+        elif c.kind == "membership" and c.country and (c.subject or "bri").lower() == "bri":
+            members.add(c.country)
+        elif c.country is None:
+            continue
+        elif c.kind == "deployment":
+            _add_deployment(acc, c, c.country, ref)
+        elif c.kind == "financing" and c.technology:
+            _add_financing(acc, c, c.country)
+    return acc, reach, members
+
+
+def _counts(table: dict[str, dict[str, list[str]]]) -> dict[str, int]:
+    """{key: number of distinct countries}, largest first, then by key."""
+    return dict(sorted(((k, len(v)) for k, v in table.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _evidence(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    return {k: {iso: sorted(set(ids)) for iso, ids in sorted(v.items())} for k, v in sorted(table.items())}
+
+
+def _bri(acc: _Acc, members: set[str]) -> dict[str, Any]:
+    with_tech = sorted(members & set(acc.countries))
+    by_sc = {hq: len(members & set(cs)) for hq, cs in acc.by["by_supplier_country"].items()}
+    return {
+        "members": len(members),
+        "with_technology": len(with_tech),
+        "with_supplier_country": dict(sorted(((k, v) for k, v in by_sc.items() if v),
+                                             key=lambda kv: (-kv[1], kv[0]))),
+        "member_countries": sorted(members),
+        "countries_with_technology": with_tech,
+    }
+
+
+def _regimes(acc: _Acc, year: int, ref: Reference) -> dict[str, str | None]:
+    return {iso: ref.regime(iso, year) for iso in sorted(acc.countries)}
+
+
+def _by_regime(acc: _Acc, regimes: dict[str, str | None]) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for iso, r in regimes.items():
+        if r:
+            groups[r].add(iso)
+    shares: dict[str, dict[str, float]] = {}
+    for regime in vocabulary().regime_types:
+        members = groups.get(regime, set())
+        if not members:
+            continue
+        shares[regime] = {
+            cat: round(len(members & set(acc.by["by_aigs_category"].get(cat, {}))) / len(members), 4)
+            for cat in AIGS_CATEGORIES
+        }
+    return shares, {r: len(groups[r]) for r in vocabulary().regime_types if groups.get(r)}
+
+
+def _financing(acc: _Acc) -> dict[str, dict[str, Any]]:
+    out = {}
+    for financier, projects in sorted(acc.financing.items()):
+        amounts = [a for a in projects.values() if a is not None]
+        out[financier] = {
+            "projects": len(projects),
+            "countries": len({iso for _, iso in projects}),
+            "amount_usd": round(sum(amounts), 2) if amounts else None,
+        }
+    return dict(sorted(out.items(), key=lambda kv: (-int(kv[1]["projects"] or 0), kv[0])))
+
+
+def _by_year(acc: _Acc) -> dict[str, dict[str, int]]:
+    new: dict[int, int] = defaultdict(int)
+    for year in acc.first_year.values():
+        new[year] += 1
+    out, total = {}, 0
+    for year in sorted(set(new) | set(acc.claims_by_year)):
+        total += new.get(year, 0)
+        out[str(year)] = {"countries_cumulative": total, "new_countries": new.get(year, 0),
+                          "claims": acc.claims_by_year.get(year, 0)}
+    return out
+
+
+def _detail(acc: _Acc, regimes: dict[str, str | None], members: set[str], ref: Reference) -> dict[str, Any]:
+    keyed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    claim_ids: dict[str, set[str]] = defaultdict(set)
+    for iso, ids in acc.countries.items():
+        claim_ids[iso].update(ids)
+    for table in ("by_technology", "by_aigs_category", "by_supplier", "by_supplier_country", "financing"):
+        for key, per_country in acc.by[table].items():
+            for iso, ids in per_country.items():
+                keyed[iso][table].add(key)
+                claim_ids[iso].update(ids)
+    out = {}
+    for iso in sorted(claim_ids):
+        k = keyed[iso]
+        out[iso] = {
+            "name": ref.name(iso),
+            "technologies": sorted(k["by_technology"]),
+            "aigs_categories": sorted(k["by_aigs_category"]),
+            "suppliers": sorted(k["by_supplier"]),
+            "supplier_countries": sorted(k["by_supplier_country"]),
+            "financiers": sorted(k["financing"]),
+            "bri": iso in members,
+            "regime": regimes.get(iso),
+            "first_year": acc.first_year.get(iso),
+            "claims": sorted(claim_ids[iso]),
+        }
+    return out
+
+
+def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Reference | None = None) -> dict[str, Any]:
+    """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept)."""
+    from survindex.index.figures import headlines, published_figures
+
+    ref = ref or default_reference()
+    day = as_of or date.today()
+    acc, reach, claimed_members = _accumulate(claims, as_of, ref)
+    members = ref.bri_members(day) | claimed_members
+    regimes = _regimes(acc, day.year, ref)
+    by_regime, regime_counts = _by_regime(acc, regimes)
+    result: dict[str, Any] = {
+        "as_of": as_of.isoformat() if as_of else None,
+        "countries": len(acc.countries),
+        "by_technology": {k: len(acc.by["by_technology"].get(k, {})) for k in TECHNOLOGY_KEYS},
+        "by_aigs_category": {k: len(acc.by["by_aigs_category"].get(k, {})) for k in AIGS_CATEGORIES},
+        "by_supplier": _counts(acc.by["by_supplier"]),
+        "by_supplier_country": _counts(acc.by["by_supplier_country"]),
+        "bri": _bri(acc, members),
+        "by_regime_type": by_regime,
+        "regime_counts": regime_counts,
+        "financing": _financing(acc),
+        "by_year": _by_year(acc),
+        "countries_detail": _detail(acc, regimes, members, ref),
+        "evidence": {"countries": {iso: sorted(set(ids)) for iso, ids in sorted(acc.countries.items())},
+                     **{t: _evidence(acc.by[t]) for t in ("by_technology", "by_aigs_category", "by_supplier",
+                                                          "by_supplier_country", "financing")}},
+        "definitions": DEFINITIONS,
+    }
+    result["published_figures"] = published_figures(reach, result)
+    result["headlines"] = headlines(result, ref)
+    return result
+
+
+DETAIL_KEYS = ("countries_detail", "evidence", "definitions")
+
+
+def summary(index: dict[str, Any]) -> dict[str, Any]:
+    """The index without the large per-country maps (what ``stats --json`` prints by default)."""
+    out = {k: v for k, v in index.items() if k not in DETAIL_KEYS}
+    out["bri"] = {k: v for k, v in index["bri"].items() if k not in ("member_countries", "countries_with_technology")}
+    return out

@@ -1,0 +1,139 @@
+"""The report's pages and downloads, each rendered from the computed index and the claims behind it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, claim_rows, country_rows, write_all
+from survindex.export import datapackage
+from survindex.export.datapackage import Resource
+from survindex.model import AIGS_CATEGORIES, Claim, vocabulary
+from survindex.report import charts
+from survindex.report.map import locator_svg, overlay_svg, world_svg
+
+if TYPE_CHECKING:
+    from survindex.report.site import Site
+
+DATA = "data"
+_KIND_ORDER = {"deployment": 0, "financing": 1, "membership": 2, "supplier_reach": 3}
+
+
+def _sources() -> dict[str, dict[str, Any]]:
+    import survindex.reference as ref
+
+    data: dict[str, dict[str, Any]] = ref.sources()
+    return data
+
+
+def downloads(site: Site, claims: list[Claim]) -> list[Resource]:
+    """The index per country and all claims in every format, index.json, and datapackage.json."""
+    from survindex.export.rows import financing_by_country
+
+    out = site.out / DATA
+    resources = write_all(out, country_rows(site.index, financing_by_country(claims)), COUNTRY_SCHEMA)
+    resources += write_all(out, claim_rows(sorted(claims, key=lambda c: c.id), site.doc), CLAIM_SCHEMA)
+    (out / "index.json").write_text(json.dumps(site.index, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    sources = [{"title": s.get("title", k), "path": s.get("url", ""), **({"publisher": s["publisher"]}
+               if s.get("publisher") else {})} for k, s in _sources().items()]
+    docs = {d.url: d for d in site.docs.values() if d is not None and d.url}
+    sources += [{"title": d.title or url, "path": url} for url, d in sorted(docs.items())]
+    datapackage.write(out / "datapackage.json", resources, title="survindex: AI surveillance index",
+                      description=f"The index per country and every claim behind it (status={site.status}).",
+                      sources=sources, created=site.created)
+    return resources
+
+
+def _tech_values(site: Site) -> dict[str, int]:
+    return {iso: len(d["technologies"]) for iso, d in site.index["countries_detail"].items()
+            if d["technologies"]}
+
+
+def _title(site: Site, iso3: str) -> str:
+    d = site.index["countries_detail"].get(iso3)
+    if not d or not d["technologies"]:
+        return site.country_name(iso3)
+    labels = ", ".join(vocabulary().technologies[t].label for t in d["technologies"])
+    return f"{d['name']}: {labels}"
+
+
+def home(site: Site) -> None:
+    idx = site.index
+    vocab = vocabulary()
+    supplier_items = [(name, n, site.supplier_href(name)) for name, n in list(idx["by_supplier"].items())[:25]]
+    sc_items = [(site.country_name(iso), n, site.country_href(iso)) for iso, n in idx["by_supplier_country"].items()]
+    site.render("index.html", "index.html", idx=idx,
+                map_svg=world_svg(_tech_values(site), href=site.country_href, title=partial(_title, site)),
+                supplier_chart=charts.hbars(supplier_items, "Countries reached per supplier"),
+                supplier_country_chart=charts.hbars(sc_items, "Countries reached per supplier country"),
+                year_chart=charts.by_year(idx["by_year"], "Adoption by year"),
+                regime_chart=charts.regime_shares(idx["by_regime_type"], idx["regime_counts"], vocab.regime_types,
+                                                  vocab.aigs_categories, "Shares by regime type"),
+                category_chart=charts.hbars([(vocab.aigs_categories[c], idx["by_aigs_category"][c], None)
+                                             for c in AIGS_CATEGORIES], "Countries per AIGS category"))
+
+
+def _claim_view(site: Site, claim_id: str) -> dict[str, Any]:
+    c = site.claims[claim_id]
+    return {"c": c, "doc": site.doc(c.doc_id), "supplier_href": site.supplier_href(c.supplier or "")}
+
+
+def country(site: Site, iso3: str) -> None:
+    d = site.index["countries_detail"][iso3]
+    views = sorted((_claim_view(site, cid) for cid in d["claims"]),
+                   key=lambda v: (_KIND_ORDER.get(v["c"].kind, 9), v["c"].technology or "", v["c"].year or 0,
+                                  v["c"].id))
+    site.render(f"countries/{iso3}.html", "country.html", iso3=iso3, d=d, claims=views,
+                map_svg=locator_svg(iso3, "../static/world.svg", label=d["name"]))
+
+
+def supplier(site: Site, name: str) -> None:
+    reach = site.index["evidence"]["by_supplier"].get(name, {})
+    site.render(f"suppliers/{site.supplier_slugs[name]}.html", "supplier.html", name=name, reach=reach,
+                hq=_hq(site, name, reach),
+                map_svg=overlay_svg({iso: 1 for iso in reach}, href=partial(site.country_href, root="../"),
+                                    title=site.country_name, label=f"countries reached by {name}"))
+
+
+def _hq(site: Site, name: str, reach: dict[str, list[str]]) -> str | None:
+    from survindex.index._ref import default_reference
+
+    hq = default_reference().hq_country(name)
+    if hq:
+        return hq
+    for ids in reach.values():
+        for cid in ids:
+            c = site.claims[cid]
+            if c.supplier_country:
+                return c.supplier_country
+    return None
+
+
+def technology(site: Site, key: str) -> None:
+    reach = site.index["evidence"]["by_technology"].get(key, {})
+    site.render(f"technologies/{key}.html", "technology.html", key=key, tech=vocabulary().technologies[key],
+                reach=reach, map_svg=overlay_svg({iso: 1 for iso in reach}, href=partial(site.country_href, root="../"),
+                                                 title=site.country_name, label=f"countries with {key}"))
+
+
+def simple(site: Site, name: str, **ctx: Any) -> None:
+    site.render(f"{name}.html", f"{name}.html", **ctx)
+
+
+def jobs(site: Site) -> list[Callable[[], None]]:
+    """One callable per page, so the builder can show progress."""
+    docs = sorted((d for d in site.docs.values() if d is not None), key=lambda d: (d.title or "", d.id))
+    out: list[Callable[[], None]] = [
+        partial(home, site),
+        partial(simple, site, "countries"),
+        partial(simple, site, "suppliers"),
+        partial(simple, site, "technologies"),
+        partial(simple, site, "sources", reference=_sources(), documents=docs),
+        partial(simple, site, "downloads", formats=FORMATS),
+    ]
+    out += [partial(country, site, iso) for iso in site.index["countries_detail"]]
+    out += [partial(supplier, site, name) for name in site.index["by_supplier"]]
+    out += [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]
+    return out
