@@ -69,7 +69,7 @@ def _table(index: dict[str, Any]) -> None:
     console.print(t)
     for f in index["published_figures"]:
         console.print(f"published {f['qualifier'] or ''} {f['published']} ({f['subject']}) vs computed "
-                      f"{f['computed']}: {f['quote'][:100]}", markup=False, highlight=False)
+                      f"{f['computed']} (in {f['year']}: {f['computed_in_year']}): {f['quote'][:100]}", markup=False, highlight=False)
     for line in index["headlines"]:
         console.print("• " + line, markup=False, highlight=False)
 

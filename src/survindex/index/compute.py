@@ -201,12 +201,16 @@ def _detail(acc: _Acc, regimes: dict[str, str | None], members: set[str], ref: R
     return out
 
 
-def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Reference | None = None) -> dict[str, Any]:
-    """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept)."""
+def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Reference | None = None,
+            figures: bool = True) -> dict[str, Any]:
+    """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept).
+    Published figures are set beside the index of today (or ``as_of``) and beside the index as of the end of the
+    year they were published, so a 2019 figure is compared with the 2019 evidence too."""
     from survindex.index.figures import headlines, published_figures
 
     ref = ref or default_reference()
     day = as_of or date.today()
+    claims = list(claims)
     acc, reach, claimed_members = _accumulate(claims, as_of, ref)
     members = ref.bri_members(day) | claimed_members
     regimes = _regimes(acc, day.year, ref)
@@ -229,8 +233,11 @@ def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Referenc
                                                           "by_supplier_country", "financing")}},
         "definitions": DEFINITIONS,
     }
-    result["published_figures"] = published_figures(reach, result)
-    result["headlines"] = headlines(result, ref)
+    if figures:
+        years = {c.year for c in reach if c.year is not None and c.year < day.year}
+        then = {y: compute(claims, as_of=date(y, 12, 31), ref=ref, figures=False) for y in sorted(years)}
+        result["published_figures"] = published_figures(reach, result, then)
+        result["headlines"] = headlines(result, ref)
     return result
 
 

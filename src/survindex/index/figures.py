@@ -34,18 +34,23 @@ def _computed(c: Claim, subject: str, index: dict[str, Any]) -> tuple[int | None
     return None, None
 
 
-def published_figures(reach: list[Claim], index: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each supplier_reach claim beside the figure the evidence gives; sorted by claim id."""
+def published_figures(reach: list[Claim], index: dict[str, Any],
+                      then: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Each supplier_reach claim beside the figure the evidence gives (now, and as of the year it was published
+    when ``then`` holds that year's index); sorted by claim id."""
     rows = []
     for c in sorted(reach, key=lambda c: c.id):
         subject = _subject(c)
         computed, computed_total = _computed(c, subject, index)
+        at_year = (then or {}).get(c.year) if c.year is not None else None
+        computed_then, total_then = _computed(c, subject, at_year) if at_year else (None, None)
         rows.append({
             "claim": c.id, "doc_id": c.doc_id, "quote": c.quote, "subject": subject,
             "supplier": c.supplier, "supplier_country": c.supplier_country, "qualifier": c.qualifier,
             "published": c.count, "published_total": c.total, "year": c.year,
             "computed": computed, "computed_total": computed_total,
             "difference": computed - c.count if computed is not None and c.count is not None else None,
+            "computed_in_year": computed_then, "computed_total_in_year": total_then,
             "status": c.status,
         })
     return rows

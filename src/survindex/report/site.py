@@ -56,6 +56,7 @@ class Site:
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(vocab=vocabulary(), site=self)
+        self.env.filters["http_url"] = http_url
         taken: set[str] = set()
         for name in sorted(self.index["by_supplier"]):
             s = slug(name)
@@ -146,3 +147,11 @@ def build_site(store: StoreLike, out: Path, *, status: str = "accepted", min_con
     for job in _progress(jobs, f"building report ({len(jobs)} steps)", progress):
         job()
     return out / "index.html"
+
+
+def http_url(url: object) -> str | None:
+    """The URL when it is an http(s) link, else None: untrusted ``javascript:`` or ``data:`` URLs never become links."""
+    if not isinstance(url, str):
+        return None
+    u = url.strip()
+    return u if u.lower().startswith(("http://", "https://")) else None
