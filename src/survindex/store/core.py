@@ -167,6 +167,20 @@ class Store:
             row = c.execute(q).first()
         return bytes(row[0]) if row else None
 
+    def document_keys(self, batch: int = 5000) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+        """``(id, duplicate_of, meta)`` of every document, in id order and batches, without the texts
+        (what ingest's deduplication needs at the start of a run)."""
+        d = s.documents.c
+        last = ""
+        while True:
+            with self.engine.connect() as c:
+                rows = c.execute(select(d.id, d.duplicate_of, d.meta).where(d.id > last)
+                                 .order_by(d.id).limit(batch)).all()
+            yield from ((r[0], r[1], r[2] or {}) for r in rows)
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
     # -- claims ----------------------------------------------------------------------------------
     def put_claims(self, claims: Iterable[Claim], conn: Connection | None = None) -> int:
         """Insert claims; a claim already stored (same content id) keeps its review status.
