@@ -13,6 +13,7 @@ class Settings:
     workers: int = 0  # 0: one per core
     secret: str | None = None  # web session signing key
     archive_raw: bool = True
+    secure_cookies: bool = False  # mark session cookies Secure (serve behind HTTPS)
 
 
 def load(env: dict[str, str] | None = None) -> Settings:
@@ -23,4 +24,5 @@ def load(env: dict[str, str] | None = None) -> Settings:
         workers=int(env.get("SURVINDEX_WORKERS", "0") or 0),
         secret=env.get("SURVINDEX_SECRET") or None,
         archive_raw=env.get("SURVINDEX_ARCHIVE_RAW", "1") not in ("0", "false", "no"),
+        secure_cookies=env.get("SURVINDEX_SECURE_COOKIES", "0") in ("1", "true", "yes"),
     )

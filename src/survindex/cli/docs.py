@@ -18,6 +18,7 @@ def cli_reference(root: click.Group) -> str:
     lines = ["# survindex command-line reference", "",
              "Generated from `--help` by `make docs` (`python scripts/gen_cli_docs.py`); a test fails when it is stale.", ""]
     for path, cmd in _walk(root, ["survindex"]):
-        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,
+                            help_option_names=["-h", "--help"])
         lines += [f"## `{' '.join(path)}`", "", "```text", cmd.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""``survindex serve`` and ``survindex users …``: the web app and its accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from survindex.cli.common import db_option, fail
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)
+    group.add_command(users)
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (needs SURVINDEX_SECRET).")
+def serve(db: str, host: str, port: int, workers: int) -> None:
+    """Run the web app and JSON API (uvicorn). Set SURVINDEX_SECRET so sign-ins survive restarts."""
+    import os
+
+    import uvicorn
+
+    from survindex.web import create_app
+
+    if workers > 1:
+        if not os.environ.get("SURVINDEX_SECRET"):
+            raise fail("serve", "--workers > 1 needs a shared session key", "Set SURVINDEX_SECRET and try again")
+        os.environ["SURVINDEX_DB"] = db
+        uvicorn.run("survindex.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)
+        return
+    click.echo(f"survindex: serving {db} on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.group()
+def users() -> None:
+    """Accounts for the review workflow (roles: viewer, editor, admin)."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    value: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users.command("add")
+@db_option
+@click.argument("username")
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), default="viewer", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def users_add(db: str, username: str, role: str, password_stdin: bool) -> None:
+    """Create an account (the password is stored as an argon2 hash)."""
+    from survindex.store import open_store
+    from survindex.store import users as su
+
+    password = _read_password(password_stdin)
+    store = open_store(db)
+    try:
+        user = su.add_user(store, username, password, role)
+    except su.UserError as exc:
+        raise fail(f"users add {username}", str(exc), "Choose another name or a longer password") from exc
+    finally:
+        store.close()
+    click.echo(f"added {user.username} ({user.role})")
+
+
+@users.command("list")
+@db_option
+def users_list(db: str) -> None:
+    """List accounts."""
+    from survindex.store import open_store
+    from survindex.store import users as su
+
+    store = open_store(db)
+    for u in su.list_users(store):
+        click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.created_at}")
+    store.close()
+
+
+@users.command("set-role")
+@db_option
+@click.argument("username")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
+def users_set_role(db: str, username: str, role: str) -> None:
+    """Change an account's role."""
+    from survindex.store import NotFound, open_store
+    from survindex.store import users as su
+
+    store = open_store(db)
+    try:
+        user = su.set_role(store, username, role)
+    except NotFound as exc:
+        raise fail(f"users set-role {username}", "no such user", "Check `survindex users list`") from exc
+    finally:
+        store.close()
+    click.echo(f"{user.username} is now {user.role}")
+
+
+@users.command("token")
+@db_option
+@click.argument("username")
+@click.option("--name", default=None, help="What the token is for.")
+def users_token(db: str, username: str, name: str | None) -> None:
+    """Create an API token (shown once; send it as `Authorization: Bearer <token>`)."""
+    from survindex.store import NotFound, open_store
+    from survindex.store import users as su
+
+    store = open_store(db)
+    try:
+        token = su.create_token(store, username, name)
+    except NotFound as exc:
+        raise fail(f"users token {username}", "no such user", "Check `survindex users list`") from exc
+    finally:
+        store.close()
+    click.echo(token)

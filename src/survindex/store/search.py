@@ -1,0 +1,195 @@
+"""Search and aggregate views for the web app: full-text search (SQLite FTS5 / PostgreSQL tsvector),
+filtered claim lists, facet counts and the corrections log. Every query is parameterised SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+
+from survindex.store import schema as s
+from survindex.store.core import ClaimFilter, Store
+
+REVIEW_ACTIONS = ("accept", "reject", "correct")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """A claim filter plus full-text words and an optional set of countries (e.g. BRI members)."""
+
+    filter: ClaimFilter = field(default_factory=ClaimFilter)
+    q: str | None = None
+    countries: tuple[str, ...] | None = None
+    exclude_countries: tuple[str, ...] | None = None
+
+
+def fts_words(q: str | None) -> list[str]:
+    """The words of a query, at most 12; punctuation and operators are dropped."""
+    return _WORD.findall(q or "")[:12]
+
+
+def _sqlite_match(q: str) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in fts_words(q))
+
+
+def _claims_text_cond(store: Store, q: str) -> Any:
+    words = fts_words(q)
+    if not words:
+        return literal_column("1") == 1
+    if store.dialect == "sqlite":
+        sub = text("SELECT rowid FROM claims_fts WHERE claims_fts MATCH :m").bindparams(m=_sqlite_match(q))
+        return literal_column("claims.rowid").in_(sub)
+    if store.dialect == "postgresql":
+        return text("claims.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
+    return or_(*[s.claims.c.quote.contains(w) for w in words])
+
+
+def conditions(store: Store, query: ClaimQuery) -> list[Any]:
+    conds: list[Any] = store._where(query.filter)
+    if query.countries is not None:
+        conds.append(s.claims.c.country.in_(query.countries))
+    if query.exclude_countries is not None:
+        conds.append(or_(s.claims.c.country.is_(None), s.claims.c.country.not_in(query.exclude_countries)))
+    if query.q:
+        conds.append(_claims_text_cond(store, query.q))
+    return conds
+
+
+_ORDERS = {
+    "id": lambda c: [c.id],
+    "confidence": lambda c: [c.confidence.desc(), c.id],
+    "review": lambda c: [(c.status == "unreviewed").desc(), c.confidence.desc(), c.id],
+    "year": lambda c: [c.year.desc(), c.id],
+}
+
+
+def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
+               order: str = "id") -> list[dict[str, Any]]:
+    """Claims as dicts (with version and review_reason) matching the query."""
+    q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
+
+
+def count(store: Store, query: ClaimQuery) -> int:
+    q = select(func.count()).select_from(s.claims).where(*conditions(store, query))
+    with store.engine.connect() as c:
+        return int(c.execute(q).scalar_one())
+
+
+def facet(store: Store, query: ClaimQuery, column: str, limit: int = 50) -> list[tuple[Any, int]]:
+    """(value, number of claims) for one column, most frequent first."""
+    col = s.claims.c[column]
+    n = func.count().label("n")
+    q = (select(col, n).where(*conditions(store, query), col.is_not(None)).group_by(col)
+         .order_by(n.desc(), col).limit(limit))
+    with store.engine.connect() as c:
+        return [(r[0], int(r[1])) for r in c.execute(q)]
+
+
+def facets(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30,
+           cap: int = 200_000) -> dict[str, list[tuple[Any, int]]]:
+    """Several facets from one scan: (value, number of claims) per column, most frequent first."""
+    cols = [s.claims.c[c] for c in columns]
+    q = select(*cols).where(*conditions(store, query)).limit(cap)
+    counters: list[Counter[Any]] = [Counter() for _ in columns]
+    with store.engine.connect() as c:
+        for row in c.execute(q):
+            for counter, value in zip(counters, row):
+                if value is not None:
+                    counter[value] += 1
+    return {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+            for name, counter in zip(columns, counters)}
+
+
+def distinct_count(store: Store, query: ClaimQuery, column: str) -> int:
+    col = s.claims.c[column]
+    q = select(func.count(func.distinct(col))).where(*conditions(store, query), col.is_not(None))
+    with store.engine.connect() as c:
+        return int(c.execute(q).scalar_one())
+
+
+def suppliers(store: Store, query: ClaimQuery, limit: int = 500) -> list[dict[str, Any]]:
+    """Suppliers with their headquarters country, number of countries and claims."""
+    c = s.claims.c
+    n = func.count().label("claims")
+    q = (select(c.supplier, func.max(c.supplier_country).label("supplier_country"),
+                func.count(func.distinct(c.country)).label("countries"), n)
+         .where(*conditions(store, query), c.supplier.is_not(None)).group_by(c.supplier)
+         .order_by(n.desc(), c.supplier).limit(limit))
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """Documents whose title or text match the words of ``q``, with a plain-text snippet."""
+    words = fts_words(q)
+    if not words:
+        return []
+    d = s.documents.c
+    cols = [d.id, d.title, d.url, d.published, d.publisher, d.text]
+    if store.dialect == "sqlite":
+        sub = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m").bindparams(m=_sqlite_match(q))
+        cond: Any = literal_column("documents.rowid").in_(sub)
+    elif store.dialect == "postgresql":
+        cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
+    else:
+        cond = and_(*[d.text.contains(w) for w in words])
+    sel = select(*cols).where(cond).order_by(d.published.desc(), d.id).limit(limit).offset(offset)
+    with store.engine.connect() as c:
+        rows = [dict(r._mapping) for r in c.execute(sel)]
+    for r in rows:
+        r["snippet"] = snippet(r.pop("text") or "", words)
+    return rows
+
+
+def snippet(body: str, words: list[str], width: int = 240) -> str:
+    """Plain text around the first matching word (the caller escapes it)."""
+    low = body.casefold()
+    hits = [i for i in (low.find(w.casefold()) for w in words) if i >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    piece = body[start:start + width].replace("\n", " ")
+    return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
+
+
+def corrections(store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Review actions on claims, newest first (the public corrections log)."""
+    a = s.audit_log.c
+    q = (select(s.audit_log).where(a.action.in_(REVIEW_ACTIONS)).order_by(a.id.desc()).limit(limit)
+         .offset(offset))
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q)]
+
+
+def countries_with_claims(store: Store) -> list[str]:
+    with store.engine.connect() as c:
+        q = select(s.claims.c.country).where(s.claims.c.country.is_not(None)).distinct()
+        return sorted(r[0] for r in c.execute(q))
+
+
+def documents_page(store: Store, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    d = s.documents.c
+    q = (select(d.id, d.title, d.url, d.published, d.publisher, d.source, d.language, d.ingested_at)
+         .order_by(d.id).limit(limit).offset(offset))
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q)]
+
+
+def count_documents(store: Store) -> int:
+    with store.engine.connect() as c:
+        return int(c.execute(select(func.count()).select_from(s.documents)).scalar_one())
+
+
+def data_version(store: Store) -> tuple[int, int]:
+    """Changes whenever a review action or an import lands: (last audit id, last claims rowid/count)."""
+    with store.engine.connect() as c:
+        audit = c.execute(select(func.max(s.audit_log.c.id))).scalar_one() or 0
+        if store.dialect == "sqlite":
+            rows = c.execute(text("SELECT max(rowid) FROM claims")).scalar_one() or 0
+        else:
+            rows = c.execute(select(func.count()).select_from(s.claims)).scalar_one() or 0
+    return int(audit), int(rows)

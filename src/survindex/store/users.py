@@ -1,0 +1,139 @@
+"""Accounts and API tokens: argon2 password hashes, tokens stored only as sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+
+from survindex.store import schema as s
+from survindex.store.core import NotFound, Store, utcnow
+
+ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+_RANK = {r: i for i, r in enumerate(ROLES)}
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a login for an unknown name close to a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password")
+
+
+class UserError(ValueError):
+    """A bad username, role or password."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: str
+
+    def can(self, role: str) -> bool:
+        """True when this user's role is at least ``role``."""
+        return self.active and _RANK[self.role] >= _RANK[role]
+
+
+def _check(username: str, role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._-@" for ch in username):
+        raise UserError("a username is 1-64 letters, digits or . _ - @")
+
+
+def _user(row: object) -> User:
+    m = row._mapping  # type: ignore[attr-defined]
+    return User(id=int(m["id"]), username=m["username"], role=m["role"], active=bool(m["active"]),
+                created_at=m["created_at"])
+
+
+def add_user(store: Store, username: str, password: str, role: str) -> User:
+    """Create an account; the password is stored as an argon2 hash."""
+    _check(username, role)
+    if len(password) < 8:
+        raise UserError("a password needs at least 8 characters")
+    with store.transaction() as c:
+        if c.execute(select(s.users.c.id).where(s.users.c.username == username)).first():
+            raise UserError(f"user {username!r} already exists")
+        c.execute(insert(s.users).values(username=username, password_hash=_hasher.hash(password), role=role,
+                                         created_at=utcnow(), active=True))
+        store.audit("cli", "user.add", f"user:{username}", None, {"role": role}, conn=c)
+    return get_user(store, username)
+
+
+def get_user(store: Store, username: str) -> User:
+    with store.engine.connect() as c:
+        row = c.execute(select(s.users).where(s.users.c.username == username)).first()
+    if row is None:
+        raise NotFound(f"no user {username}")
+    return _user(row)
+
+
+def user_by_id(store: Store, user_id: int) -> User | None:
+    with store.engine.connect() as c:
+        row = c.execute(select(s.users).where(s.users.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
+def list_users(store: Store) -> list[User]:
+    with store.engine.connect() as c:
+        return [_user(r) for r in c.execute(select(s.users).order_by(s.users.c.username))]
+
+
+def set_role(store: Store, username: str, role: str) -> User:
+    _check(username, role)
+    before = get_user(store, username)
+    with store.transaction() as c:
+        c.execute(update(s.users).where(s.users.c.username == username).values(role=role))
+        store.audit("cli", "user.role", f"user:{username}", {"role": before.role}, {"role": role}, conn=c)
+    return get_user(store, username)
+
+
+def authenticate(store: Store, username: str, password: str) -> User | None:
+    """The active user with that name and password, else None."""
+    with store.engine.connect() as c:
+        row = c.execute(select(s.users).where(s.users.c.username == username)).first()
+    stored = row._mapping["password_hash"] if row else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    user = _user(row)
+    return user if user.active else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(store: Store, username: str, name: str | None = None) -> str:
+    """A new API token for ``username``; only its sha256 is stored, so show it once."""
+    user = get_user(store, username)
+    token = "svx_" + secrets.token_urlsafe(32)
+    with store.transaction() as c:
+        c.execute(insert(s.api_tokens).values(token_sha256=_token_hash(token), user_id=user.id, name=name,
+                                              created_at=utcnow()))
+    return token
+
+
+def revoke_tokens(store: Store, username: str) -> int:
+    user = get_user(store, username)
+    with store.transaction() as c:
+        return int(c.execute(delete(s.api_tokens).where(s.api_tokens.c.user_id == user.id)).rowcount)
+
+
+def user_for_token(store: Store, token: str) -> User | None:
+    """The active user owning an API token, else None."""
+    q = select(s.users).join(s.api_tokens, s.api_tokens.c.user_id == s.users.c.id).where(
+        s.api_tokens.c.token_sha256 == _token_hash(token))
+    with store.engine.connect() as c:
+        row = c.execute(q).first()
+    if row is None:
+        return None
+    user = _user(row)
+    return user if user.active else None

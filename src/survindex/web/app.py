@@ -1,0 +1,145 @@
+"""The ASGI app: ``create_app(db, secret)`` wires the store, middleware, static files and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+import secrets
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from survindex import __version__, settings
+from survindex.store import open_store
+from survindex.web.errors import HANDLERS
+from survindex.web.render import json_response
+from survindex.web.state import AppState, CachedPages, DataCache
+
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+MAX_BODY = 1_000_000
+
+
+class Guard:
+    """Security headers on every response; requests with bodies over ``max_body`` bytes get 413."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is None and b"transfer-encoding" in headers:  # a body of unknown size: refuse, never buffer it
+            await self._with_headers(_error(411, "send a Content-Length header"))(scope, receive, send)
+            return
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            await self._with_headers(_error(413, f"request body too large (limit {self.max_body} bytes)"))(
+                scope, receive, send)
+            return
+        await self._with_headers(self.app)(scope, receive, send)
+
+    @staticmethod
+    def _with_headers(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            async def send_wrapper(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = list(message.get("headers") or [])
+                    present = {k.lower() for k, _ in headers}
+                    headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                                if k.encode() not in present]
+                    message["headers"] = headers
+                await send(message)
+            await app(scope, receive, send_wrapper)
+        return wrapped
+
+
+def _error(status: int, message: str) -> ASGIApp:
+    return json_response({"ok": False, "error": message, "errors": [], "status": status}, status=status)
+
+
+def _secret(secret: str | None) -> str:
+    secret = secret or settings.load().secret
+    if not secret:
+        warnings.warn("SURVINDEX_SECRET is not set: sessions are signed with a random key and end on restart",
+                      stacklevel=3)
+        secret = secrets.token_urlsafe(32)
+    return secret
+
+
+def create_app(db: str, secret: str | None = None, secure_cookies: bool | None = None) -> FastAPI:
+    """The web app over the store at ``db`` (SQLite path or database URL)."""
+    from survindex.web.routes import api, ingest, pages, review, session
+
+    store = open_store(db)
+    if secure_cookies is None:
+        secure_cookies = settings.load().secure_cookies
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(warm_up)
+        yield
+        store.close()
+
+    app = FastAPI(lifespan=lifespan, title="survindex API", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
+                  redoc_url=None, description="Cited claims about AI surveillance: deployments, suppliers, finance.")
+    cache = DataCache(store)
+    app.state.survindex = AppState(store=store, cache=cache, secure_cookies=secure_cookies, max_body=MAX_BODY)
+    for exc, handler in HANDLERS.items():
+        app.add_exception_handler(exc, handler)
+    report_static = Path(str(resources.files("survindex.report"))) / "static" if _has_report() else None
+    if report_static and report_static.is_dir():
+        app.mount("/static/report", StaticFiles(directory=report_static), name="report-static")
+    app.mount("/static", StaticFiles(directory=str(resources.files("survindex.web") / "static")), name="static")
+    for module in (api, session, review, ingest, pages):
+        app.include_router(module.router)
+    app.add_middleware(SessionMiddleware, secret_key=_secret(secret), session_cookie="survindex_session",
+                       max_age=8 * 3600, same_site="lax", https_only=secure_cookies)
+    app.add_middleware(CachedPages, cache=cache)
+    app.add_middleware(Guard, max_body=MAX_BODY)
+    return app
+
+
+def warm_up() -> None:
+    """Load the reference tables and compile the templates before the first request."""
+    from survindex.web.names import country_facts, country_name
+    from survindex.web.render import environment
+
+    country_facts("USA")
+    country_name("USA")
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
+def _has_report() -> bool:
+    try:
+        resources.files("survindex.report")
+    except (ModuleNotFoundError, TypeError):
+        return False
+    return True
+
+
+def app_from_env() -> Any:
+    """For ``uvicorn --factory survindex.web.app:app_from_env``: reads SURVINDEX_DB and SURVINDEX_SECRET."""
+    from survindex import settings
+
+    conf = settings.load()
+    return create_app(conf.db, conf.secret)

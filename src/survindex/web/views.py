@@ -1,0 +1,174 @@
+"""Page data: plain dicts built from the store (the HTML template and the ``.json`` twin show the same dict)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from survindex.model import vocabulary
+from survindex.store import ClaimFilter, NotFound, Store
+from survindex.store import search as ss
+from survindex.web.highlight import highlight
+from survindex.web.map import world_map
+from survindex.web.names import country_facts, country_name
+from survindex.web.params import Filters, Page
+from survindex.web.state import DataCache
+
+log = logging.getLogger(__name__)
+ACCEPTED = ClaimFilter(status="accepted", kind="deployment")
+_LIST_COLS = ("id", "kind", "country", "supplier", "supplier_country", "technology", "aigs_category", "financier",
+              "amount_usd", "year", "stage", "status", "confidence", "quote", "doc_id", "version")
+
+
+def claim_summary(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in _LIST_COLS}
+    out["url"] = f"/claim/{row['id']}"
+    return out
+
+
+def _facets(store: Store, query: ss.ClaimQuery, cols: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    return {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in ss.facets(store, query, cols).items()}
+
+
+def headline(store: Store) -> dict[str, Any]:
+    """The published figures: computed from accepted claims only."""
+    acc = ss.ClaimQuery(ACCEPTED)
+    return {
+        "countries": ss.distinct_count(store, acc, "country"),
+        "suppliers": ss.distinct_count(store, acc, "supplier"),
+        "accepted_deployments": ss.count(store, acc),
+        "accepted_claims": ss.count(store, ss.ClaimQuery(ClaimFilter(status="accepted"))),
+        "unreviewed_claims": ss.count(store, ss.ClaimQuery(ClaimFilter(status="unreviewed"))),
+        "documents": ss.count_documents(store),
+    }
+
+
+def _index_headlines(store: Store) -> dict[str, Any] | None:
+    try:
+        from survindex import index
+
+        result: dict[str, Any] = index.compute(index.load(store, status="accepted"))
+    except Exception:  # noqa: BLE001 - the home page must not fail with the index; the SQL figures still show
+        log.exception("the index could not be computed for the home page")
+        return None
+    return {"headlines": result.get("headlines"), "published_figures": result.get("published_figures")}
+
+
+def home(store: Store, cache: DataCache) -> dict[str, Any]:
+    def build() -> dict[str, Any]:
+        counts = dict(ss.facet(store, ss.ClaimQuery(ACCEPTED), "country", limit=300))
+        return {"title": "AI surveillance: where, who supplies, who pays", "figures": headline(store),
+                "map_values": counts, "map": world_map(counts),
+                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10),
+                "index": _index_headlines(store)}
+    return cache.get(("home",), build)
+
+
+def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
+    iso3 = iso3.upper()
+    def build() -> dict[str, Any]:
+        everything = ss.ClaimQuery(ClaimFilter(country=iso3, include_negated=True))
+        by_status = dict(ss.facet(store, everything, "status"))
+        total = sum(by_status.values())
+        if total == 0 and country_name(iso3) == iso3:
+            raise NotFound(f"no country {iso3}")
+        accepted = ss.ClaimQuery(ClaimFilter(country=iso3, status="accepted"))
+        return {
+            "title": country_name(iso3), "iso3": iso3, "name": country_name(iso3), "total_claims": total,
+            **country_facts(iso3),
+            "by_status": by_status,
+            "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
+                                                  "financier", "year")),
+            "claims": [claim_summary(r) for r in ss.claim_rows(store, ss.ClaimQuery(ClaimFilter(country=iso3)),
+                                                               page.limit, page.offset, order="review")],
+            "limit": page.limit, "offset": page.offset,
+        }
+    return cache.get(("country", iso3, page.limit, page.offset), build)
+
+
+def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str, Any]:
+    def build() -> dict[str, Any]:
+        everything = ss.ClaimQuery(ClaimFilter(supplier=name))
+        total = ss.count(store, everything)
+        if total == 0:
+            raise NotFound(f"no claims name the supplier {name}")
+        accepted = ss.ClaimQuery(ClaimFilter(supplier=name, status="accepted"))
+        countries = dict(ss.facet(store, accepted, "country", limit=300))
+        hq = ss.facet(store, everything, "supplier_country", limit=1)
+        return {"title": name, "name": name, "headquarters": hq[0][0] if hq else None, "total_claims": total,
+                "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
+                "accepted": _facets(store, accepted, ("technology", "country", "stage")),
+                "claims": [claim_summary(r) for r in ss.claim_rows(store, everything, page.limit, page.offset,
+                                                                   order="review")],
+                "limit": page.limit, "offset": page.offset}
+    return cache.get(("supplier", name, page.limit, page.offset), build)
+
+
+def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str, Any]:
+    tech = vocabulary().technologies.get(key)
+    if tech is None:
+        raise NotFound(f"no technology {key}")
+    def build() -> dict[str, Any]:
+        accepted = ss.ClaimQuery(ClaimFilter(technology=key, status="accepted"))
+        everything = ss.ClaimQuery(ClaimFilter(technology=key))
+        return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
+                "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
+                "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
+                "claims": [claim_summary(r) for r in ss.claim_rows(store, everything, page.limit, page.offset,
+                                                                   order="review")],
+                "limit": page.limit, "offset": page.offset}
+    return cache.get(("technology", key, page.limit, page.offset), build)
+
+
+def technologies() -> dict[str, Any]:
+    v = vocabulary()
+    return {"title": "Technologies", "technologies": [
+        {"key": t.key, "label": t.label, "aigs_category": t.aigs, "description": t.description}
+        for t in v.technologies.values()], "aigs_categories": v.aigs_categories}
+
+
+def document(store: Store, doc_id: str) -> dict[str, Any]:
+    doc = store.get_document(doc_id)
+    rows = ss.claim_rows(store, ss.ClaimQuery(ClaimFilter(doc_id=doc_id, include_negated=True)), limit=2000)
+    spans = [(r["start"], r["end"], r["id"], r["status"]) for r in rows]
+    return {"title": doc.title or doc.id, "document": {
+        "id": doc.id, "title": doc.title, "url": doc.url, "published": doc.published, "publisher": doc.publisher,
+        "source": doc.source, "language": doc.language, "text": doc.text},
+        "highlighted": highlight(doc.text, spans), "claims": [claim_summary(r) for r in rows]}
+
+
+def claim(store: Store, claim_id: str) -> dict[str, Any]:
+    c, meta = store.get_claim(claim_id)
+    doc = store.get_document(c.doc_id)
+    history = [{k: h[k] for k in ("at", "actor", "action", "before", "after", "reason")}
+               for h in store.history(claim_id)]
+    return {"title": f"Claim {claim_id}", "claim": {**c.to_dict(), **meta},
+            "source": {"id": doc.id, "title": doc.title, "url": doc.url, "published": doc.published,
+                       "publisher": doc.publisher},
+            "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
+
+
+def search(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+    q = filters.query
+    docs = ss.search_documents(store, q.q, limit=10) if q.q else []
+    return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
+            "total": ss.count(store, q), "limit": page.limit, "offset": page.offset,
+            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")],
+            "documents": docs, "facets": _facets(store, q, ("technology", "country", "supplier", "status"))}
+
+
+def corrections(store: Store, page: Page) -> dict[str, Any]:
+    rows = ss.corrections(store, page.limit, page.offset)
+    return {"title": "Corrections log", "limit": page.limit, "offset": page.offset, "entries": [
+        {k: r[k] for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
+
+
+def review_queue(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+    q = filters.query
+    if q.filter.status is None:
+        q = ss.ClaimQuery(filter=ClaimFilter(**{**q.filter.__dict__, "status": "unreviewed"}), q=q.q,
+                          countries=q.countries, exclude_countries=q.exclude_countries)
+    rows = ss.claim_rows(store, q, page.limit, page.offset, order="review")
+    return {"title": "Review queue", "params": filters.params, "total": ss.count(store, q),
+            "limit": page.limit, "offset": page.offset, "claims": [claim_summary(r) for r in rows],
+            "vocabulary": {"technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}}
