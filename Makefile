@@ -36,8 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 docs: install
-	$(BIN)/python scripts/gen_cli_docs.py > docs/cli.md
-	$(BIN)/survindex vocabulary --markdown > docs/vocabulary.md
+	$(BIN)/python scripts/gen_docs.py
 
 serve: install
 	$(BIN)/survindex serve --db build/demo.db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import ROOT
 
 from survindex.cli import cli
@@ -35,3 +37,23 @@ def test_claim_schema_accepts_a_real_claim() -> None:
     c = Claim(doc_id="doc-x", kind="deployment", quote="q", extractor="t", extractor_version="1", country="KEN",
               technology="facial_recognition")
     jsonschema.validate(c.to_dict(), claim_schema())
+
+
+def test_every_setting_is_documented() -> None:
+    import re
+
+    from survindex.settings import VARIABLES, settings_markdown
+
+    used = set()
+    for path in (ROOT / "src" / "survindex").rglob("*.py"):
+        used.update(re.findall(r"SURVINDEX_[A-Z_]+[A-Z]", path.read_text("utf-8")))
+    assert used <= set(VARIABLES), f"undocumented settings: {sorted(used - set(VARIABLES))}"
+    assert (ROOT / "docs" / "settings.md").read_text("utf-8") == settings_markdown(), "run `make docs`"
+
+
+def test_every_web_route_is_documented(tmp_path: Path) -> None:
+    from survindex.web.app import create_app
+    from survindex.web.routes_doc import routes_markdown
+
+    current = (ROOT / "docs" / "web.md").read_text("utf-8")
+    assert current == routes_markdown(create_app(str(tmp_path / "d.db"), secret="docs")), "run `make docs`"

@@ -16,7 +16,7 @@ def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Co
 def cli_reference(root: click.Group) -> str:
     """Markdown with the ``--help`` text of every command and subcommand."""
     lines = ["# survindex command-line reference", "",
-             "Generated from `--help` by `make docs` (`python scripts/gen_cli_docs.py`); a test fails when it is stale.", ""]
+             "Generated from `--help` by `make docs` (`python scripts/gen_docs.py`); a test fails when it is stale.", ""]
     for path, cmd in _walk(root, ["survindex"]):
         ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,
                             help_option_names=["-h", "--help"])
