@@ -1,0 +1,182 @@
+"""``survindex extract`` (documents -> claims, JSONL or the store) and ``survindex evaluate`` (gold scoring)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import IO, Any
+
+import click
+
+from survindex.cli.common import fail
+
+
+def _open_in(path: str | None) -> IO[str]:
+    if path in (None, "-"):
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise fail(f"cannot read {path}", exc.strerror or str(exc), "Check the path given to -i") from exc
+
+
+def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {n}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            errors.append(f"line {n}: a document needs a \"text\" string")
+            continue
+        yield doc
+
+
+def _to_jsonl(results: Iterator[dict[str, Any]], out: IO[str], errors: list[str]) -> int:
+    from survindex.runner import ERROR_KEY
+
+    n = 0
+    for r in results:
+        if ERROR_KEY in r:
+            errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
+            continue
+        out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        n += 1
+    out.flush()
+    return n
+
+
+def _store_docs(store: Any) -> Iterator[dict[str, Any]]:
+    for doc in store.documents():
+        if doc.duplicate_of:
+            continue
+        yield {"id": doc.id, "text": doc.text, "title": doc.title}
+
+
+def _to_store(results: Iterator[dict[str, Any]], store: Any, batch_size: int, run: str,
+              errors: list[str]) -> int:
+    from survindex.model import Claim
+    from survindex.runner import ERROR_KEY
+
+    new = 0
+    pending: list[Claim] = []
+
+    def flush() -> int:
+        with store.transaction() as conn:
+            added = int(store.put_claims(pending, conn=conn))
+            for c in pending:
+                if c.supplier and not c.supplier_resolved:
+                    store.propose_entity("company", c.supplier, c.supplier_country, c.doc_id, conn=conn)
+        pending.clear()
+        return added
+
+    for r in results:
+        if ERROR_KEY in r:
+            errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
+            store.record_error(str(r.get("doc_id")), str(r[ERROR_KEY]), location=f"index={r.get('index')}", run=run)
+            continue
+        pending.append(Claim.from_dict({**r, "status": "unreviewed"}))
+        if len(pending) >= batch_size:
+            new += flush()
+    if pending:
+        new += flush()
+    return new
+
+
+@click.command("extract")
+@click.option("-i", "--input", "input_path", default=None, help="JSONL documents (id, text, title…); - for stdin.")
+@click.option("-o", "--output", "output_path", default=None, help="JSONL claims out; - for stdout (default).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
+@click.option("--db", "db", default=None, help="Read documents from / write claims to this store (SQLite or URL).")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="Documents per task; claims per transaction.")
+def extract_cmd(input_path: str | None, output_path: str | None, workers: int, scheduler: str | None,
+                db: str | None, batch_size: int) -> None:
+    """Extract cited claims from documents: one JSON document a line in, one claim a line out.
+
+    With --db and no -i, reads the store's documents (skipping duplicates); with --db and no -o, stores the
+    claims as unreviewed (one transaction per batch), proposes unknown suppliers as registry entries and
+    records failing documents as errors. --scheduler runs the batches on a Dask cluster.
+    """
+    from survindex.runner import run_extraction
+
+    errors: list[str] = []
+    store = None
+    if db:
+        from survindex.store import open_store
+
+        store = open_store(db)
+    fh = _open_in(input_path) if input_path or store is None else None
+    docs = _read_docs(fh, errors) if fh is not None else _store_docs(store)
+    results = run_extraction(docs, workers=workers, scheduler=scheduler, batch_size=batch_size)
+    try:
+        _write(results, store, output_path, batch_size, errors)
+    except (OSError, TimeoutError) as exc:
+        if scheduler:
+            raise fail(f"cannot run on scheduler {scheduler}", str(exc) or type(exc).__name__,
+                       "Check the address (tcp://host:8786) and that the scheduler is running") from exc
+        raise
+    for e in errors[:50]:
+        click.echo(f"warning: {e}", err=True)
+
+
+def _write(results: Iterator[dict[str, Any]], store: Any, output_path: str | None, batch_size: int,
+           errors: list[str]) -> None:
+    if store is not None and output_path is None:
+        run = "run-" + uuid.uuid4().hex[:12]
+        store.start_run(run, "extract")
+        new = _to_store(results, store, batch_size, run, errors)
+        store.finish_run(run, "done", {"new_claims": new, "errors": len(errors)})
+        click.echo(f"{new} new claims stored; {len(errors)} documents with errors", err=True)
+    else:
+        out = sys.stdout if output_path in (None, "-") else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
+        n = _to_jsonl(results, out, errors)
+        if out is not sys.stdout:
+            out.close()
+        if output_path not in (None, "-"):
+            click.echo(f"{n} claims written to {output_path}", err=True)
+
+
+def _table(metrics: dict[str, Any]) -> str:
+    rows = [f"{'metric':32} {'precision':>9} {'recall':>7} {'f1':>7} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for name, v in metrics.items():
+        if isinstance(v, dict):
+            rows.append(f"{name:32} {v['precision']:9.4f} {v['recall']:7.4f} {v['f1']:7.4f} "
+                        f"{v['tp']:5d} {v['fp']:5d} {v['fn']:5d}")
+        else:
+            rows.append(f"{name:32} {'' if v is None else v!s:>9}")
+    return "\n".join(rows)
+
+
+@click.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the reference scorer's JSON.")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
+def evaluate_cmd(gold: str, as_json: bool, workers: int) -> None:
+    """Score extraction on a gold file (documents' id and text only are fed to the extractor)."""
+    from survindex.extract.evaluate import read_gold, render_json, score
+    from survindex.runner import ERROR_KEY, run_extraction
+
+    with open(gold, encoding="utf-8") as fh:
+        try:
+            docs = read_gold(fh)
+        except json.JSONDecodeError as exc:
+            raise fail(f"cannot read {gold}", f"not JSON lines ({exc.msg})", "Give a gold .jsonl file") from exc
+    feed = ({"id": d["id"], "text": d["text"]} for d in docs)
+    claims = [c for c in run_extraction(feed, workers=workers) if ERROR_KEY not in c]
+    metrics = score(docs, claims)
+    if as_json:
+        click.echo(render_json(metrics))
+    else:
+        click.echo(_table(metrics))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(extract_cmd)
+    group.add_command(evaluate_cmd)

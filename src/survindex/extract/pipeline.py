@@ -1,0 +1,159 @@
+"""``extract(doc_id, text, title)``: a document in, cited claims out. Pure: no I/O, no database."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from typing import Any
+
+from survindex.extract import cues
+from survindex.extract.emit import emit
+from survindex.extract.facts import Sentence, analyse
+from survindex.extract.gazetteer import Mention, gazetteer
+from survindex.extract.reach import reach_claims
+from survindex.extract.rules import DocContext, deployment_claims, financing_claims
+from survindex.extract.text import normalise, sentences
+from survindex.model import Claim
+
+SHORT_DOCUMENT = 6  # sentences: a summary or a record title, where one named country is the document's country
+
+
+def _sentences(text: str) -> list[Sentence]:
+    mentions = gazetteer().find(text, normalise(text))
+    starts = [m.start for m in mentions]
+    out: list[Sentence] = []
+    for a, b in sentences(text):
+        i, j = bisect_left(starts, a), bisect_left(starts, b)
+        ms: list[Mention] = [m for m in mentions[i:j] if m.end <= b]
+        out.append(Sentence(a, b, text[a:b], ms))
+    return out
+
+
+def _one_sense(sents: list[Sentence]) -> None:
+    """A city name that could be anywhere yields to the countries the document names ("San Juan" in a Texas text)."""
+    named = {c for s in sents for c in s.named} | ({"USA"} if any(s.agency for s in sents) else set())
+    if not named:
+        return
+    for s in sents:
+        if s.by_place - named:
+            s.deploy = [c for c in s.deploy if c not in s.by_place or c in named]
+
+
+def _context(sents: list[Sentence], text: str, title: str | None) -> DocContext:
+    _one_sense(sents)
+    ctx = DocContext(text=text)
+    for s in sents:
+        for t in s.techs:
+            if t.key not in ctx.techs:
+                ctx.techs.append(t.key)
+    if title:
+        head = [analyse(s) for s in _sentences(title)]
+        in_title = [c for s in head for c in s.deploy]
+        if in_title:
+            ctx.default_country = in_title[0]
+        for s in head:
+            ctx.techs += [t.key for t in s.techs if t.key not in ctx.techs]
+    if ctx.default_country is None:
+        named = {c for s in sents for c in s.deploy}
+        short = len(sents) <= SHORT_DOCUMENT
+        if (short and len(named) == 1) or (any(s.agency for s in sents) and named <= {"USA"}):
+            ctx.default_country = named.pop() if named else "USA"
+    return ctx
+
+
+_SUPPLY_HINT = re.compile(r"\b(?:from|by|with|brand)\b|-brand|[a-z][A-Z]")
+_KEY_KINDS = frozenset({"tech", "company", "financier"})
+
+
+def _depth(s: Sentence, doc_has_tech: bool) -> int:
+    """2: full analysis; 1: country roles only; 0: nothing to find (no names, no figures)."""
+    if any(e.kind in _KEY_KINDS for m in s.mentions for e in m.entries):
+        return 2
+    if doc_has_tech and _SUPPLY_HINT.search(s.text):
+        return 2
+    return 1 if s.mentions or "countr" in s.text or "nation" in s.text else 0
+
+
+def _analysed(text: str) -> list[tuple[Sentence, int]]:
+    sents = _sentences(text)
+    doc_has_tech = any(m.of("tech") for s in sents for m in s.mentions)
+    out: list[tuple[Sentence, int]] = []
+    for s in sents:
+        depth = _depth(s, doc_has_tech)
+        out.append((analyse(s, full=depth == 2) if depth else s, depth))
+    return out
+
+
+def _drafts(s: Sentence, depth: int, prev: str, ctx: DocContext) -> list[dict[str, Any]]:
+    reach = reach_claims(s, prev)
+    if reach or depth < 2:
+        return reach
+    fin = financing_claims(s, ctx)
+    if fin:
+        return fin
+    return deployment_claims(s, ctx)
+
+
+def extract(doc_id: str, text: str, title: str | None = None) -> list[Claim]:
+    """Every claim the rules find in ``text``, each quoting its sentence with an exact span."""
+    return list(_extract(doc_id, text, title).values())
+
+
+def _extract(doc_id: str, text: str, title: str | None) -> dict[str, Claim]:
+    """Claims by id, in the order found (the first occurrence of a claim wins)."""
+    if not text or not text.strip():
+        return {}
+    analysed = _analysed(text)
+    sents = [s for s, _ in analysed]
+    ctx = _context(sents, text, title)
+    claims: dict[str, Claim] = {}
+    prev = ""
+    for s, depth in analysed:
+        if s.deploy:
+            ctx.recent, ctx.recent_age = list(s.deploy), 0
+        elif ctx.recent and ctx.recent_age <= 4 and not s.words().isdisjoint(cues.ANAPHOR_TRIGGERS) \
+                and cues.ANAPHOR.search(s.text):
+            s.deploy = list(ctx.recent)
+        for draft in _drafts(s, depth, prev, ctx) if depth else []:
+            claim = emit(doc_id, text, s.start, s.end, draft)
+            claims.setdefault(claim.id, claim)
+        if not s.deploy:
+            ctx.recent_age += 1
+        prev = s.text
+    return claims
+
+
+def extract_document(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One input record (``id``, ``text``, optional ``title``) to claim dicts."""
+    text = doc.get("text")
+    if not isinstance(text, str):
+        raise ValueError("document has no text field (a string is required)")
+    doc_id = str(doc.get("id") or "")
+    if not doc_id:
+        from survindex.model import document_id
+
+        doc_id = document_id(text)
+    title = doc.get("title") if isinstance(doc.get("title"), str) else None
+    return [claim_dict(c, cid) for cid, c in _extract(doc_id, text, title).items()]
+
+
+_FIELDS = tuple(f.name for f in fields(Claim))
+
+
+def claim_dict(c: Claim, claim_id: str | None = None) -> dict[str, Any]:
+    """``Claim.to_dict()`` without ``dataclasses.asdict``'s deep copy (a quarter of the run time)."""
+    d = {name: getattr(c, name) for name in _FIELDS}
+    d["original"] = dict(c.original)
+    d["id"] = claim_id or c.id
+    d["aigs_category"] = c.aigs_category
+    return d
+
+
+def extract_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Stream: one JSON document a line in, one claim dict out per claim (blank lines skipped)."""
+    for line in lines:
+        if line.strip():
+            yield from extract_document(json.loads(line))
