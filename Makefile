@@ -31,9 +31,9 @@ demo: install
 test: install system-deps
 	bash scripts/test.sh
 
-bench: install
+bench: install system-deps
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python benchmarks/run_all.py
+	SURVINDEX_BENCH_PG_URL=$$(bash scripts/pg.sh start) $(BIN)/python benchmarks/run_all.py; rc=$$?; bash scripts/pg.sh stop; exit $$rc
 
 docs: install
 	$(BIN)/python scripts/gen_docs.py
