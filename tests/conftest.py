@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import uuid
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.helpers import CHROMIUM, launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SURVINDEX_SHARED", ROOT.parent / "shared"))
@@ -59,6 +63,19 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / "survindex.db")
     else:
         yield from _fresh_pg_schema(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium via Playwright, one per test module (skips when chromium is not installed)."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
 
 
 @pytest.fixture

@@ -20,12 +20,10 @@ from click.testing import CliRunner
 
 from survindex.cli import cli
 from survindex.store import open_store
+from tests.helpers import CHROMIUM
 from tests.test_web_support import seed
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
 
 
 def _free_port() -> int:
@@ -73,54 +71,49 @@ def _json(url: str) -> Any:
         return json.loads(r.read())
 
 
-def test_map_click_and_editor_review(server: dict[str, Any], artifacts: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_map_click_and_editor_review(server: dict[str, Any], browser: Any, artifacts: Path) -> None:
     base = server["base"]
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(base + "/")
-        shapes = page.locator("#map svg path[data-iso3]")
-        assert shapes.count() > 100
-        page.screenshot(path=str(artifacts / "web-home.png"), full_page=True)
-        before = _json(base + "/country/KEN.json")["by_status"].get("accepted", 0)
-        page.locator('#map svg path[data-iso3="USA"]').click()
-        page.wait_for_url(base + "/country/USA")
-        assert "United States" in page.locator("h1").inner_text()
-        page.screenshot(path=str(artifacts / "web-country.png"), full_page=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base + "/")
+    shapes = page.locator("#map svg path[data-iso3]")
+    assert shapes.count() > 100
+    page.screenshot(path=str(artifacts / "web-home.png"), full_page=True)
+    before = _json(base + "/country/KEN.json")["by_status"].get("accepted", 0)
+    page.locator('#map svg path[data-iso3="USA"]').click()
+    page.wait_for_url(base + "/country/USA")
+    assert "United States" in page.locator("h1").inner_text()
+    page.screenshot(path=str(artifacts / "web-country.png"), full_page=True)
 
-        page.goto(base + "/search?q=Hikvision")
-        assert page.locator("table.claims tbody tr[data-claim]").count() >= 1
-        page.screenshot(path=str(artifacts / "web-search.png"), full_page=True)
+    page.goto(base + "/search?q=Hikvision")
+    assert page.locator("table.claims tbody tr[data-claim]").count() >= 1
+    page.screenshot(path=str(artifacts / "web-search.png"), full_page=True)
 
-        page.goto(base + "/login")
-        page.screenshot(path=str(artifacts / "web-login.png"), full_page=True)
-        page.fill("input[name=username]", "reviewer")
-        page.fill("input[name=password]", "browser test password")
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(base + "/review")
-        page.screenshot(path=str(artifacts / "web-review.png"), full_page=True)
-        cid = server["claims"][0]  # Huawei in Kenya, unreviewed
-        page.locator(f'tr[data-claim="{cid}"] button.accept').click()
-        page.wait_for_url(base + "/review")
-        assert page.locator(f'tr[data-claim="{cid}"]').count() == 0
+    page.goto(base + "/login")
+    page.screenshot(path=str(artifacts / "web-login.png"), full_page=True)
+    page.fill("input[name=username]", "reviewer")
+    page.fill("input[name=password]", "browser test password")
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(base + "/review")
+    page.screenshot(path=str(artifacts / "web-review.png"), full_page=True)
+    cid = server["claims"][0]  # Huawei in Kenya, unreviewed
+    page.locator(f'tr[data-claim="{cid}"] button.accept').click()
+    page.wait_for_url(base + "/review")
+    assert page.locator(f'tr[data-claim="{cid}"]').count() == 0
 
-        page.goto(base + "/country/KEN")
-        assert page.locator('[data-figure="accepted"]').inner_text() == str(before + 1)
-        page.screenshot(path=str(artifacts / "web-country-after-review.png"), full_page=True)
-        twin = _json(base + "/country/KEN.json")
-        assert twin["by_status"]["accepted"] == before + 1
-        assert {"value": "Huawei", "claims": twin["accepted"]["supplier"][0]["claims"]} in twin["accepted"]["supplier"]
+    page.goto(base + "/country/KEN")
+    assert page.locator('[data-figure="accepted"]').inner_text() == str(before + 1)
+    page.screenshot(path=str(artifacts / "web-country-after-review.png"), full_page=True)
+    twin = _json(base + "/country/KEN.json")
+    assert twin["by_status"]["accepted"] == before + 1
+    assert {"value": "Huawei", "claims": twin["accepted"]["supplier"][0]["claims"]} in twin["accepted"]["supplier"]
 
-        for name, path in (("claim", f"/claim/{cid}"), ("document", f"/document/{server['ken']}"),
-                           ("supplier", "/supplier/Huawei"), ("technology", "/technology/safe_city"),
-                           ("corrections", "/corrections")):
-            page.goto(base + path)
-            assert page.locator("h1").count() == 1
-            page.screenshot(path=str(artifacts / f"web-{name}.png"), full_page=True)
-        assert "eddie" not in page.content() and "reviewer" in page.content()
-        browser.close()
+    for name, path in (("claim", f"/claim/{cid}"), ("document", f"/document/{server['ken']}"),
+                       ("supplier", "/supplier/Huawei"), ("technology", "/technology/safe_city"),
+                       ("corrections", "/corrections")):
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1
+        page.screenshot(path=str(artifacts / f"web-{name}.png"), full_page=True)
+    assert "eddie" not in page.content() and "reviewer" in page.content()
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from survindex.ingest import IngestError, ingest_paths, iter_documents
 from survindex.ingest.fetch import USER_AGENT, Fetcher, is_public
 from survindex.store import open_store
 from tests.fixtures.ingest.make import make_pdf
+from tests.helpers import http_server
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 ARTICLE = (FIX / "article.html").read_bytes()
@@ -99,13 +99,8 @@ def server() -> Iterator[str]:
     Handler.hits = Counter()
     Handler.agents = []
     Handler.hosts = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(Handler) as base:
+        yield base
 
 
 def fetcher(**kw: object) -> Fetcher:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from survindex.model import TECHNOLOGY_KEYS, Claim, Document
-from survindex.store import ClaimFilter, ConflictError, open_store
+from survindex.store import ClaimFilter, ConflictError, Store, open_store
 
 
 def _doc(text: str = "Huawei supplied a safe-city platform to Kenya.") -> Document:
@@ -20,6 +20,15 @@ def _claim(doc: Document, **kw: object) -> Claim:
                                    start=0, end=len(doc.text))
     base.update(kw)
     return Claim(**base)  # type: ignore[arg-type]
+
+
+def _stored(db: str, *claims: Claim) -> tuple[Store, Document]:
+    """A store at ``db`` holding the example document and ``claims`` (default: one claim from it)."""
+    store = open_store(db)
+    doc = _doc()
+    store.put_document(doc)
+    store.put_claims(list(claims) or [_claim(doc)])
+    return store, doc
 
 
 def test_roundtrip_and_idempotent(any_db: str) -> None:
@@ -37,21 +46,15 @@ def test_roundtrip_and_idempotent(any_db: str) -> None:
 
 
 def test_reimport_keeps_review_status(any_db: str) -> None:
-    store = open_store(any_db)
-    doc = _doc()
-    store.put_document(doc)
-    c = _claim(doc)
-    store.put_claims([c])
+    c = _claim(_doc())
+    store, _ = _stored(any_db, c)
     store.update_claim(c.id, {"status": "accepted"}, actor="ed", expected_version=1)
     store.put_claims([c])
     assert store.get_claim(c.id)[0].status == "accepted"
 
 
 def test_failed_transaction_leaves_db_intact(any_db: str) -> None:
-    store = open_store(any_db)
-    doc = _doc()
-    store.put_document(doc)
-    store.put_claims([_claim(doc)])
+    store, doc = _stored(any_db)
     with pytest.raises(RuntimeError):
         with store.transaction() as conn:
             store.put_claims([_claim(doc, country="UGA")], conn=conn)
@@ -60,11 +63,8 @@ def test_failed_transaction_leaves_db_intact(any_db: str) -> None:
 
 
 def test_optimistic_concurrency_and_audit(any_db: str) -> None:
-    store = open_store(any_db)
-    doc = _doc()
-    store.put_document(doc)
-    c = _claim(doc)
-    store.put_claims([c])
+    c = _claim(_doc())
+    store, _ = _stored(any_db, c)
     v2 = store.update_claim(c.id, {"country": "UGA"}, actor="alice", expected_version=1, action="correct")
     assert v2 == 2
     with pytest.raises(ConflictError):
@@ -76,10 +76,8 @@ def test_optimistic_concurrency_and_audit(any_db: str) -> None:
 
 
 def test_filters(any_db: str) -> None:
-    store = open_store(any_db)
     doc = _doc()
-    store.put_document(doc)
-    store.put_claims([_claim(doc), _claim(doc, country="UGA", technology="facial_recognition", year=2019)])
+    store, _ = _stored(any_db, _claim(doc), _claim(doc, country="UGA", technology="facial_recognition", year=2019))
     assert store.count_claims(ClaimFilter(aigs_category="facial_recognition")) == 1
     assert store.count_claims(ClaimFilter(year_from=2018)) == 1
     assert store.count_claims(ClaimFilter(status="accepted")) == 0

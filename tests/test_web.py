@@ -133,3 +133,17 @@ def test_anonymous_pages_set_no_cookie(db_path: str) -> None:
     for path in ("/", "/country/KEN", "/search?q=cameras", "/index.json"):
         assert "set-cookie" not in c.get(path).headers, path
     assert "set-cookie" in c.get("/login").headers  # the sign-in form carries a CSRF token
+
+
+@pytest.mark.parametrize("path", ["/country/KEN", "/supplier/Huawei", "/technology/safe_city"])
+def test_claim_pages_page_through_all_their_claims(seeded: tuple[object, dict[str, object]], path: str) -> None:
+    app, _ = seeded
+    c = client(app)  # type: ignore[arg-type]
+    total = c.get(path + ".json").json()["total_claims"]
+    seen = []
+    for offset in range(total):
+        html = c.get(f"{path}?offset={offset}&limit=1").text
+        seen += c.get(f"{path}.json?offset={offset}&limit=1").json()["claims"]
+        assert (f'href="{path}?offset={offset + 1}&amp;limit=1">Next' in html) == (offset + 1 < total)
+        assert (f'href="{path}?offset={max(offset - 1, 0)}&amp;limit=1">Previous' in html) == (offset > 0)
+    assert len({cl["id"] for cl in seen}) == total

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from survindex.cli.common import db_option, fail
+from survindex.cli.common import db_option, fail, opened_store
 from survindex.cli.index import index_options, parse_as_of
 
 
@@ -38,13 +38,8 @@ def _out_option(f: Any) -> Any:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(db: str, status: str, min_confidence: float | None, as_of: str | None, out: Path, quiet: bool) -> None:
     """Write the static report (map, charts, country/supplier/technology pages, downloads) to --out."""
-    from survindex.store import open_store
-
-    store = open_store(db)
-    try:
+    with opened_store(db) as store:
         index_html = run_build(store, out, status, min_confidence, as_of, progress=not quiet)
-    finally:
-        store.close()
     click.echo(f"Report written: {index_html.resolve()}")
 
 
@@ -55,20 +50,15 @@ def build(db: str, status: str, min_confidence: float | None, as_of: str | None,
 def demo(db: str, out: Path, quiet: bool) -> None:
     """Load the bundled example evidence set (well-documented public cases, labelled as examples) into --db
     and build the report from it."""
-    from survindex.store import open_store
-
     try:
         from survindex.demo import load_examples
     except ImportError as exc:
         raise fail("demo", f"the example evidence set is not installed ({exc})", "Reinstall survindex") from exc
     Path(db).parent.mkdir(parents=True, exist_ok=True) if "://" not in db else None
-    store = open_store(db)
-    try:
+    with opened_store(db) as store:
         stats = load_examples(store)
         _err("examples loaded: " + ", ".join(f"{k}: {v}" for k, v in stats.items()))
         index_html = run_build(store, out, "accepted", None, None, progress=not quiet)
-    finally:
-        store.close()
     click.echo(f"Report written: {index_html.resolve()}")
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from survindex.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,3 +27,15 @@ def fail(what: str, why: str, fix: str) -> "click.ClickException":
     from survindex.cli import UserError
 
     return UserError(f"{what}: {why}. {fix}")
+
+
+@contextmanager
+def opened_store(db: str) -> Iterator[Store]:
+    """The store at ``db`` (path or URL), closed when the block ends, however it ends."""
+    from survindex.store import open_store
+
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()

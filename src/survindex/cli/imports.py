@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from survindex.cli.common import db_option, fail
+from survindex.cli.common import db_option, fail, opened_store
 from survindex.model import STATUSES
 
 _FIX_FILE = "Give a CSV (UTF-8) or XLSX table; nothing was written"
@@ -52,6 +52,13 @@ def _errors(file: Path) -> Iterator[None]:
         raise fail(what, str(exc), "Nothing was written; fix the cause and run the import again") from None
 
 
+def _run_importer(importer: Callable[..., object], file: Path, status: str, as_json: bool, db: str) -> None:
+    """Run one dataset importer on ``file`` into the store at ``db`` and show its report."""
+    with _errors(file), opened_store(db) as store:
+        report = importer(store, file, status=status)
+    _show(report, as_json)
+
+
 def _show(report: object, as_json: bool) -> None:
     from survindex.ingest.datasets import ImportReport
 
@@ -87,7 +94,6 @@ def import_table_cmd(file: Path, dataset: str | None, country_column: str | None
     """Import a country table (CSV or XLSX) such as Carnegie's AIGS: one deployment claim per country and
     flagged technology, and one per country and supplier."""
     from survindex.ingest.datasets import TableMapping, import_table, parse_columns, parse_supplier_flags, source
-    from survindex.store import open_store
 
     with _errors(file):
         declared = source(dataset) if dataset else None
@@ -102,11 +108,8 @@ def import_table_cmd(file: Path, dataset: str | None, country_column: str | None
                        "Name the column that holds the country, e.g. --country-column Country")
         else:
             mapping = TableMapping(**options)  # type: ignore[arg-type]
-        store = open_store(db)
-        try:
+        with opened_store(db) as store:
             report = import_table(store, file, mapping, declared)
-        finally:
-            store.close()
     _show(report, as_json)
 
 
@@ -119,15 +122,8 @@ def import_atlas_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
     """Import an EFF Atlas of Surveillance CSV (current export, border-communities or campus layout): one document
     per row (its summary) and a deployment claim with the agency's technology and vendor, country USA."""
     from survindex.ingest.datasets import import_atlas
-    from survindex.store import open_store
 
-    with _errors(file):
-        store = open_store(db)
-        try:
-            report = import_atlas(store, file, status=status)
-        finally:
-            store.close()
-    _show(report, as_json)
+    _run_importer(import_atlas, file, status, as_json, db)
 
 
 @import_group.command("aiddata", short_help="Import AidData GCDF project rows (financing claims).")
@@ -139,15 +135,8 @@ def import_aiddata_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
     """Import AidData GCDF 3.0 project rows: every project a document (title and description) and a financing
     claim from its columns (recipient, commitment year, amount in constant 2021 USD, flow type)."""
     from survindex.ingest.datasets import import_aiddata
-    from survindex.store import open_store
 
-    with _errors(file):
-        store = open_store(db)
-        try:
-            report = import_aiddata(store, file, status=status)
-        finally:
-            store.close()
-    _show(report, as_json)
+    _run_importer(import_aiddata, file, status, as_json, db)
 
 
 @import_group.command("datasets", short_help="List the declared datasets (for --dataset).")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from survindex.cli.common import db_option, fail
+from survindex.cli.common import db_option, fail, opened_store
 
 
 def parse_as_of(value: str | None) -> date | None:
@@ -40,14 +40,10 @@ def index_options(f: Any) -> Any:
 
 def compute_from_db(db: str, status: str, min_confidence: float | None, as_of: str | None) -> dict[str, Any]:
     from survindex.index import compute, load
-    from survindex.store import open_store
 
     day = parse_as_of(as_of)
-    store = open_store(db)
-    try:
+    with opened_store(db) as store:
         return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day)
-    finally:
-        store.close()
 
 
 def _table(index: dict[str, Any]) -> None:

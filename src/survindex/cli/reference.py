@@ -63,59 +63,69 @@ def _refresh(what: str, file: Path, out: Path | None) -> None:
     click.echo(_json(report))
 
 
+@click.group("reference")
+def reference() -> None:
+    """Reference data: countries, companies, financiers, BRI membership, regime types."""
+
+
+@reference.command("lookup")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("text")
+def lookup(kind: str, text: str) -> None:
+    """Resolve TEXT to a country, company or financier and print it as JSON."""
+    found = _lookup(kind, text)
+    if found is None:
+        raise fail(f"no {kind} matches {text!r}", "it is not a known name, alias, code or misspelling",
+                   "Check the spelling, or list the known ones with: "
+                   f"survindex reference list {TABLES[KINDS.index(kind)]}")
+    click.echo(_json(found))
+
+
+@reference.command("list")
+@click.argument("table", type=click.Choice(TABLES))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tab-separated lines.")
+def list_(table: str, as_json: bool) -> None:
+    """List every country, company or financier."""
+    rows = _rows(table)
+    click.echo(_json(rows) if as_json else "\n".join(_line(table, r) for r in rows))
+
+
+@reference.command("sources")
+def sources_() -> None:
+    """Print where each reference table comes from (JSON)."""
+    from survindex import reference as ref
+
+    click.echo(_json(ref.sources()))
+
+
+@reference.group("refresh")
+def refresh() -> None:
+    """Rebuild a derived table from the publisher's own file.
+
+    Writes to --out, else to $SURVINDEX_REFERENCE_DIR if set, else into the installed package."""
+
+
+_out_option = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                          help="Directory for the table (default: $SURVINDEX_REFERENCE_DIR, "
+                               "else the package data).")
+_file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@refresh.command("bri")
+@_file_argument
+@_out_option
+def refresh_bri(file: Path, out: Path | None) -> None:
+    """bri.csv from GFDC's "Countries of the Belt and Road Initiative" CSV."""
+    _refresh("bri", file, out)
+
+
+@refresh.command("regimes")
+@_file_argument
+@_out_option
+def refresh_regimes(file: Path, out: Path | None) -> None:
+    """regimes.csv from OWID's "political-regime" CSV (V-Dem Regimes of the World), 1990 onwards."""
+    _refresh("regimes", file, out)
+
+
 def register(group: click.Group) -> None:
-    @group.group("reference")
-    def reference() -> None:
-        """Reference data: countries, companies, financiers, BRI membership, regime types."""
-
-    @reference.command("lookup")
-    @click.argument("kind", type=click.Choice(KINDS))
-    @click.argument("text")
-    def lookup(kind: str, text: str) -> None:
-        """Resolve TEXT to a country, company or financier and print it as JSON."""
-        found = _lookup(kind, text)
-        if found is None:
-            raise fail(f"no {kind} matches {text!r}", "it is not a known name, alias, code or misspelling",
-                       "Check the spelling, or list the known ones with: "
-                       f"survindex reference list {TABLES[KINDS.index(kind)]}")
-        click.echo(_json(found))
-
-    @reference.command("list")
-    @click.argument("table", type=click.Choice(TABLES))
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tab-separated lines.")
-    def list_(table: str, as_json: bool) -> None:
-        """List every country, company or financier."""
-        rows = _rows(table)
-        click.echo(_json(rows) if as_json else "\n".join(_line(table, r) for r in rows))
-
-    @reference.command("sources")
-    def sources_() -> None:
-        """Print where each reference table comes from (JSON)."""
-        from survindex import reference as ref
-
-        click.echo(_json(ref.sources()))
-
-    @reference.group("refresh")
-    def refresh() -> None:
-        """Rebuild a derived table from the publisher's own file.
-
-        Writes to --out, else to $SURVINDEX_REFERENCE_DIR if set, else into the installed package."""
-
-    out_option = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                              help="Directory for the table (default: $SURVINDEX_REFERENCE_DIR, "
-                                   "else the package data).")
-    file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-
-    @refresh.command("bri")
-    @file_argument
-    @out_option
-    def refresh_bri(file: Path, out: Path | None) -> None:
-        """bri.csv from GFDC's "Countries of the Belt and Road Initiative" CSV."""
-        _refresh("bri", file, out)
-
-    @refresh.command("regimes")
-    @file_argument
-    @out_option
-    def refresh_regimes(file: Path, out: Path | None) -> None:
-        """regimes.csv from OWID's "political-regime" CSV (V-Dem Regimes of the World), 1990 onwards."""
-        _refresh("regimes", file, out)
+    group.add_command(reference)

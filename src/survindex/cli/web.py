@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
-from survindex.cli.common import db_option, fail
+from survindex.cli.common import db_option, fail, opened_store
+
+if TYPE_CHECKING:
+    from survindex.store import Store
 
 
 def register(group: click.Group) -> None:
@@ -43,6 +49,18 @@ def users() -> None:
     """Accounts for the review workflow (roles: viewer, editor, admin)."""
 
 
+@contextmanager
+def _user_store(db: str, what: str) -> Iterator[Store]:
+    """The store for a command on one existing account: an unknown user is the one CLI error."""
+    from survindex.store import NotFound
+
+    with opened_store(db) as store:
+        try:
+            yield store
+        except NotFound as exc:
+            raise fail(what, "no such user", "Check `survindex users list`") from exc
+
+
 def _read_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -57,17 +75,14 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def users_add(db: str, username: str, role: str, password_stdin: bool) -> None:
     """Create an account (the password is stored as an argon2 hash)."""
-    from survindex.store import open_store
     from survindex.store import users as su
 
     password = _read_password(password_stdin)
-    store = open_store(db)
-    try:
-        user = su.add_user(store, username, password, role)
-    except su.UserError as exc:
-        raise fail(f"users add {username}", str(exc), "Choose another name or a longer password") from exc
-    finally:
-        store.close()
+    with opened_store(db) as store:
+        try:
+            user = su.add_user(store, username, password, role)
+        except su.UserError as exc:
+            raise fail(f"users add {username}", str(exc), "Choose another name or a longer password") from exc
     click.echo(f"added {user.username} ({user.role})")
 
 
@@ -75,13 +90,11 @@ def users_add(db: str, username: str, role: str, password_stdin: bool) -> None:
 @db_option
 def users_list(db: str) -> None:
     """List accounts."""
-    from survindex.store import open_store
     from survindex.store import users as su
 
-    store = open_store(db)
-    for u in su.list_users(store):
-        click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.created_at}")
-    store.close()
+    with opened_store(db) as store:
+        for u in su.list_users(store):
+            click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.created_at}")
 
 
 @users.command("set-role")
@@ -90,16 +103,10 @@ def users_list(db: str) -> None:
 @click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
 def users_set_role(db: str, username: str, role: str) -> None:
     """Change an account's role."""
-    from survindex.store import NotFound, open_store
     from survindex.store import users as su
 
-    store = open_store(db)
-    try:
+    with _user_store(db, f"users set-role {username}") as store:
         user = su.set_role(store, username, role)
-    except NotFound as exc:
-        raise fail(f"users set-role {username}", "no such user", "Check `survindex users list`") from exc
-    finally:
-        store.close()
     click.echo(f"{user.username} is now {user.role}")
 
 
@@ -109,14 +116,8 @@ def users_set_role(db: str, username: str, role: str) -> None:
 @click.option("--name", default=None, help="What the token is for.")
 def users_token(db: str, username: str, name: str | None) -> None:
     """Create an API token (shown once; send it as `Authorization: Bearer <token>`)."""
-    from survindex.store import NotFound, open_store
     from survindex.store import users as su
 
-    store = open_store(db)
-    try:
+    with _user_store(db, f"users token {username}") as store:
         token = su.create_token(store, username, name)
-    except NotFound as exc:
-        raise fail(f"users token {username}", "no such user", "Check `survindex users list`") from exc
-    finally:
-        store.close()
     click.echo(token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from survindex.model.vocabulary import vocabulary
@@ -11,10 +12,13 @@ _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_NUM = {"type": ["number", "null"]}
 
 
+def _enum_or_null(values: Iterable[str]) -> dict[str, Any]:
+    return {"enum": [*values, None]}
+
+
 def claim_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of one claim line as written by ``survindex extract``."""
     v = vocabulary()
-    enum_or_null = lambda values: {"enum": [*values, None]}  # noqa: E731
     props: dict[str, Any] = {
         "id": {"type": "string", "pattern": "^cl-[0-9a-f]{32}$"},
         "doc_id": {"type": "string", "pattern": "^doc-"},
@@ -22,8 +26,8 @@ def claim_schema() -> dict[str, Any]:
         "country": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$", "description": "ISO 3166-1 alpha-3"},
         "supplier": _NULLABLE_STR, "supplier_country": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
         "supplier_resolved": {"type": "boolean"},
-        "technology": enum_or_null(v.technologies), "aigs_category": enum_or_null(v.aigs_categories),
-        "financier": _NULLABLE_STR, "flow_type": enum_or_null(v.flow_types),
+        "technology": _enum_or_null(v.technologies), "aigs_category": _enum_or_null(v.aigs_categories),
+        "financier": _NULLABLE_STR, "flow_type": _enum_or_null(v.flow_types),
         "amount": _NULLABLE_NUM, "currency": _NULLABLE_STR, "amount_usd": _NULLABLE_NUM, "year": _NULLABLE_INT,
         "stage": {"enum": list(v.stages)}, "count": _NULLABLE_INT, "total": _NULLABLE_INT,
         "qualifier": _NULLABLE_STR, "subject": _NULLABLE_STR,

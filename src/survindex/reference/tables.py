@@ -108,9 +108,7 @@ def refresh_bri(gfdc_csv: Path, out_dir: Path | None = None) -> dict[str, Any]:
     """Write ``bri.csv`` (iso3, name, mou, exit) from GFDC's list; returns a report."""
     from survindex.reference.countries import country
 
-    text = Path(gfdc_csv).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    _check_columns(reader.fieldnames, BRI_COLUMNS, gfdc_csv)
+    text, reader = _read_csv(gfdc_csv, BRI_COLUMNS)
     out: list[dict[str, str]] = []
     rejected: list[str] = []
     for n, row in enumerate(reader, start=2):
@@ -160,9 +158,7 @@ def regime_years() -> tuple[int, int]:
 
 def refresh_regimes(owid_csv: Path, out_dir: Path | None = None, since: int = 1990) -> dict[str, Any]:
     """Write ``regimes.csv`` (iso3, year, regime) from OWID's "political-regime" chart data, years >= since."""
-    text = Path(owid_csv).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    _check_columns(reader.fieldnames, OWID_COLUMNS, owid_csv)
+    text, reader = _read_csv(owid_csv, OWID_COLUMNS)
     out: list[dict[str, str]] = []
     rejected: list[str] = []
     read = skipped = 0
@@ -205,6 +201,14 @@ def _regime_row(row: dict[str, str], since: int, out: list[dict[str, str]]) -> s
 
 
 # ------------------------------------------------------------------------------------------------ shared
+def _read_csv(path: Path, expected: tuple[str, ...]) -> tuple[str, csv.DictReader[str]]:
+    """A publisher's CSV (BOM tolerated): its text and a reader, once its header has the expected columns."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    _check_columns(reader.fieldnames, expected, path)
+    return text, reader
+
+
 def _check_columns(found: Any, expected: tuple[str, ...], path: Path) -> None:
     columns = [c for c in (found or []) if c is not None]
     missing = [c for c in expected if c not in columns]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.sql.elements import ColumnElement
 
 from survindex.model import Claim, Document, sha256_hex
 from survindex.model.records import CLAIM_FIELDS
@@ -239,7 +240,9 @@ class Store:
                order_by: str = "id") -> Iterator[Claim]:
         """Stream claims matching a filter, in batches (bounded memory)."""
         f = f or ClaimFilter(include_negated=True)
-        order = {"id": [s.claims.c.id], "confidence": [s.claims.c.confidence.desc(), s.claims.c.id]}[order_by]
+        orders: dict[str, list[ColumnElement[Any]]] = {
+            "id": [s.claims.c.id], "confidence": [s.claims.c.confidence.desc(), s.claims.c.id]}
+        order = orders[order_by]
         q = select(s.claims).where(*self._where(f)).order_by(*order)
         batch, pos, left = 2000, offset, limit
         while left is None or left > 0:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from survindex.store import schema as s
 from survindex.store.core import NotFound, Store, utcnow
@@ -44,8 +45,8 @@ def _check(username: str, role: str) -> None:
         raise UserError("a username is 1-64 letters, digits or . _ - @")
 
 
-def _user(row: object) -> User:
-    m = row._mapping  # type: ignore[attr-defined]
+def _user(row: Row[Any]) -> User:
+    m = row._mapping
     return User(id=int(m["id"]), username=m["username"], role=m["role"], active=bool(m["active"]),
                 created_at=m["created_at"])
 
@@ -70,6 +71,11 @@ def get_user(store: Store, username: str) -> User:
     if row is None:
         raise NotFound(f"no user {username}")
     return _user(row)
+
+
+def _active(row: Row[Any] | None) -> User | None:
+    user = _user(row) if row is not None else None
+    return user if user is not None and user.active else None
 
 
 def user_by_id(store: Store, user_id: int) -> User | None:
@@ -101,10 +107,7 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
-    if row is None:
-        return None
-    user = _user(row)
-    return user if user.active else None
+    return _active(row)
 
 
 def _token_hash(token: str) -> str:
@@ -133,7 +136,4 @@ def user_for_token(store: Store, token: str) -> User | None:
         s.api_tokens.c.token_sha256 == _token_hash(token))
     with store.engine.connect() as c:
         row = c.execute(q).first()
-    if row is None:
-        return None
-    user = _user(row)
-    return user if user.active else None
+    return _active(row)

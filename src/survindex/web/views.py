@@ -64,6 +64,12 @@ def home(store: Store, cache: DataCache) -> dict[str, Any]:
     return cache.get(("home",), build)
 
 
+def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, Any]:
+    """One page of a profile's claims, review queue order (``claims``, ``limit``, ``offset``)."""
+    rows = ss.claim_rows(store, query, page.limit, page.offset, order="review")
+    return {"claims": [claim_summary(r) for r in rows], "limit": page.limit, "offset": page.offset}
+
+
 def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
     iso3 = iso3.upper()
     def build() -> dict[str, Any]:
@@ -79,9 +85,7 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
             "by_status": by_status,
             "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
                                                   "financier", "year")),
-            "claims": [claim_summary(r) for r in ss.claim_rows(store, ss.ClaimQuery(ClaimFilter(country=iso3)),
-                                                               page.limit, page.offset, order="review")],
-            "limit": page.limit, "offset": page.offset,
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
         }
     return cache.get(("country", iso3, page.limit, page.offset), build)
 
@@ -98,9 +102,7 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
         return {"title": name, "name": name, "headquarters": hq[0][0] if hq else None, "total_claims": total,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
-                "claims": [claim_summary(r) for r in ss.claim_rows(store, everything, page.limit, page.offset,
-                                                                   order="review")],
-                "limit": page.limit, "offset": page.offset}
+                **_claims_page(store, everything, page)}
     return cache.get(("supplier", name, page.limit, page.offset), build)
 
 
@@ -114,9 +116,7 @@ def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str
         return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                "claims": [claim_summary(r) for r in ss.claim_rows(store, everything, page.limit, page.offset,
-                                                                   order="review")],
-                "limit": page.limit, "offset": page.offset}
+                **_claims_page(store, everything, page)}
     return cache.get(("technology", key, page.limit, page.offset), build)
 
 

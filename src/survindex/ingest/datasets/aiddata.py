@@ -12,39 +12,30 @@ from pathlib import Path
 from typing import Any
 
 from survindex.ingest.datasets.clean import clean_date, clean_money, clean_text, clean_year
-from survindex.ingest.datasets.pipeline import Context, country_of, location, run_import
-from survindex.ingest.datasets.reader import FileFormatError, Row, read_table
+from survindex.ingest.datasets.pipeline import Context, country_of, location, open_source_file, run_import
+from survindex.ingest.datasets.reader import Row
 from survindex.ingest.datasets.report import ImportReport
-from survindex.ingest.datasets.sources import Source, UnknownHeader, detect_header, source
+from survindex.ingest.datasets.sources import Source
 from survindex.ingest.datasets.table import never_read
-from survindex.model import STATUSES, Document
+from survindex.model import Document
 from survindex.store import Store
 
 
 def import_aiddata(store: Store, path: str | Path, status: str = "unreviewed") -> ImportReport:
     """Import a GCDF 3.0 file (the main project table or the geospatial pipeline's ``final_input.csv``).
     Claims default to ``unreviewed``: the rows are every kind of project, not only surveillance."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    path = Path(path)
-    declared = source("aiddata-gcdf")
-    table = read_table(path)
-    sheet = table.sheet()
-    try:
-        kind, spec = detect_header(sheet.columns, declared)
-    except UnknownHeader as exc:
-        raise FileFormatError(str(exc)) from None
+    src = open_source_file(path, "aiddata-gcdf", status)
+    sheet, spec, declared = src.sheet, src.spec, src.declared
     meta_cols = [c for c in spec.get("meta", []) if c in sheet.columns]
     read = [v for v in spec.values() if isinstance(v, str)] + meta_cols
-    report = ImportReport(importer="import.aiddata", file=path.name, kind=kind, encoding=table.encoding,
-                          warnings=list(table.warnings))
+    report = src.report("import.aiddata")
     report.columns_never_read = never_read(sheet, read)
 
     def work(ctx: Context) -> None:
         for row in sheet.rows:
             _row(ctx, row, spec, meta_cols, declared)
 
-    return run_import(store, report, status, work, declared, table.raw)
+    return run_import(store, report, status, work, declared, src.table.raw)
 
 
 def _cell(row: Row, spec: Mapping[str, Any], field: str) -> str:

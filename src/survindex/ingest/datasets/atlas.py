@@ -12,12 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from survindex.ingest.datasets.clean import clean_date, clean_text, clean_year
-from survindex.ingest.datasets.pipeline import Context, Supplier, location, resolve_suppliers, run_import
-from survindex.ingest.datasets.reader import FileFormatError, Row, read_table
+from survindex.ingest.datasets.pipeline import (
+    Context,
+    Supplier,
+    location,
+    open_source_file,
+    resolve_suppliers,
+    run_import,
+)
+from survindex.ingest.datasets.reader import Row
 from survindex.ingest.datasets.report import ImportReport
-from survindex.ingest.datasets.sources import Source, UnknownHeader, atlas_technology, detect_header, source
+from survindex.ingest.datasets.sources import Source, atlas_technology
 from survindex.ingest.datasets.table import never_read
-from survindex.model import STATUSES, Document
+from survindex.model import Document
 from survindex.store import Store
 
 _URL = re.compile(r"https?://[^\s,;|]+", re.IGNORECASE)  # a links cell may hold several URLs
@@ -26,20 +33,11 @@ _FIELDS = ("ref", "agency", "city", "county", "state", "technology", "vendor", "
 
 def import_atlas(store: Store, path: str | Path, status: str = "accepted") -> ImportReport:
     """Import an Atlas CSV (current export, border-communities or campus layout)."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-    path = Path(path)
-    declared = source("eff-atlas")
-    table = read_table(path)
-    sheet = table.sheet()
-    try:
-        kind, spec = detect_header(sheet.columns, declared)
-    except UnknownHeader as exc:
-        raise FileFormatError(str(exc)) from None
+    src = open_source_file(path, "eff-atlas", status)
+    sheet, spec, declared = src.sheet, src.spec, src.declared
     links = [c for c in spec.get("links", []) if c in sheet.columns]
     read = [spec[f] for f in _FIELDS] + links + [c for c in spec.get("read_also", []) if c in sheet.columns]
-    report = ImportReport(importer="import.atlas", file=path.name, kind=kind, encoding=table.encoding,
-                          warnings=list(table.warnings))
+    report = src.report("import.atlas")
     report.columns_never_read = never_read(sheet, read)
     country = str(declared.extra.get("country", "USA"))
 
@@ -47,7 +45,7 @@ def import_atlas(store: Store, path: str | Path, status: str = "accepted") -> Im
         for row in sheet.rows:
             _row(ctx, row, spec, links, declared, country, read)
 
-    return run_import(store, report, status, work, declared, table.raw)
+    return run_import(store, report, status, work, declared, src.table.raw)
 
 
 def _row(ctx: Context, row: Row, spec: Mapping[str, Any], links: list[str], declared: Source, country: str,

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from survindex.ingest.datasets.clean import clean_suppliers, clean_text
+from survindex.ingest.datasets.reader import FileFormatError, Sheet, TableFile, read_table
 from survindex.ingest.datasets.report import ImportReport, Problem
-from survindex.ingest.datasets.sources import Source
-from survindex.model import Claim, Document, sha256_hex
+from survindex.ingest.datasets.sources import Source, UnknownHeader, detect_header, source
+from survindex.model import STATUSES, Claim, Document, sha256_hex
 from survindex.store import Store
 
 IMPORTER_VERSION = "1.0"
@@ -67,6 +69,37 @@ def resolve_suppliers(cell: str) -> list[Supplier]:
         for s in parts if len(parts) > 1 and all(p.resolved for p in parts) else [supplier]:
             out.setdefault(s.name, s)
     return list(out.values())
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A dataset file, read and matched to one of its source's declared header layouts (``kind``, ``spec``)."""
+
+    path: Path
+    declared: Source
+    table: TableFile
+    sheet: Sheet
+    kind: str
+    spec: Mapping[str, Any]
+
+    def report(self, importer: str) -> ImportReport:
+        return ImportReport(importer=importer, file=self.path.name, kind=self.kind, encoding=self.table.encoding,
+                            warnings=list(self.table.warnings))
+
+
+def open_source_file(path: str | Path, name: str, status: str) -> SourceFile:
+    """Check ``status``, read the file and detect its layout among those declared for source ``name``."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+    path = Path(path)
+    declared = source(name)
+    table = read_table(path)
+    sheet = table.sheet()
+    try:
+        kind, spec = detect_header(sheet.columns, declared)
+    except UnknownHeader as exc:
+        raise FileFormatError(str(exc)) from None
+    return SourceFile(path, declared, table, sheet, kind, spec)
 
 
 def location(file: str, sheet: str | None, row: int | None, column: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from survindex.ingest.datasets.clean import FlagError, clean_flag, clean_text
 from survindex.ingest.datasets.pipeline import (
@@ -20,6 +21,17 @@ from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source
 from survindex.model import STATUSES, TECHNOLOGY_KEYS, Document
 from survindex.store import Store
+
+
+class _Cite(TypedDict):
+    """What every claim from one table row shares: its quote and span, kind, country and year."""
+
+    quote: str
+    start: int | None
+    end: int | None
+    kind: str
+    country: str
+    year: int | None
 
 
 class MappingError(ValueError):
@@ -137,17 +149,17 @@ def _row(ctx: Context, doc: Document, sheet: Sheet, row: Row, mapping: TableMapp
         ctx.reject(row.number, reason, file, sheet.name, mapping.country_column)
         return
     base = {"country": raw_country} if raw_country != country else {}
-    cite = {"quote": row.text, "start": row.start, "end": row.end, "kind": "deployment", "country": country,
+    cite: _Cite = {"quote": row.text, "start": row.start, "end": row.end, "kind": "deployment", "country": country,
             "year": mapping.year}
     for column, tech in mapping.columns.items():
         if _flagged(ctx, sheet, row, column):
             ctx.emit(doc, technology=tech, original={**base, column: row.cells[column]},
-                     location=location(file, sheet.name, row.number, column), **cite)  # type: ignore[arg-type]
+                     location=location(file, sheet.name, row.number, column), **cite)
     for column, company in mapping.supplier_flags.items():
         if _flagged(ctx, sheet, row, column):
             supplier = resolve_supplier(company)
             ctx.emit(doc, supplier=supplier, technology=None, original={**base, column: row.cells[column]},
-                     location=location(file, sheet.name, row.number, column), **cite)  # type: ignore[arg-type]
+                     location=location(file, sheet.name, row.number, column), **cite)
     if mapping.suppliers_column:
         _suppliers(ctx, doc, sheet, row, mapping.suppliers_column, base, cite)
 
@@ -162,7 +174,7 @@ def _flagged(ctx: Context, sheet: Sheet, row: Row, column: str) -> bool:
 
 
 def _suppliers(ctx: Context, doc: Document, sheet: Sheet, row: Row, column: str, base: dict[str, str],
-               cite: dict[str, object]) -> None:
+               cite: _Cite) -> None:
     raw = row.cells.get(column, "")
     for supplier in resolve_suppliers(raw):
         original = dict(base)
@@ -171,4 +183,4 @@ def _suppliers(ctx: Context, doc: Document, sheet: Sheet, row: Row, column: str,
         if supplier.raw not in (raw, supplier.name):
             original["supplier_name"] = supplier.raw  # this supplier's part of the cell
         ctx.emit(doc, supplier=supplier, technology=None, original=original,
-                 location=location(ctx.report.file, sheet.name, row.number, column), **cite)  # type: ignore[arg-type]
+                 location=location(ctx.report.file, sheet.name, row.number, column), **cite)

@@ -17,7 +17,7 @@ from survindex.web.auth import Actor, require
 from survindex.web.names import country_name
 from survindex.web.params import Filters, FiltersDep, Page, PageDep
 from survindex.web.render import json_response
-from survindex.web.routes.review import apply_review
+from survindex.web.routes.review import review_as
 from survindex.web.state import app_state
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -86,12 +86,7 @@ def claim(request: Request, claim_id: Id) -> Response:
 @router.post("/claims/{claim_id}/review", summary="Accept, reject or correct a claim (editor)",
              openapi_extra=_REVIEW_BODY)
 def review(request: Request, claim_id: Id, actor: Annotated[Actor, Depends(require("editor"))]) -> Response:
-    st = app_state(request)
-    assert actor.user is not None
-    try:
-        version = apply_review(st.store, claim_id, actor.data, actor.user.username)
-    finally:
-        st.cache.invalidate()
+    version = review_as(request, claim_id, actor)
     return json_response({"ok": True, "id": claim_id, "version": version})
 
 

@@ -91,15 +91,20 @@ def apply_review(store: Store, claim_id: str, data: dict[str, Any], actor: str) 
                               reason=reason)
 
 
-@router.post("/claim/{claim_id}/review", include_in_schema=False)
-def review_form(request: Request, claim_id: str, actor: Annotated[Actor, Depends(require("editor"))]) -> Response:
-    """Accept, reject (with a reason) or correct a claim at the version shown (editor)."""
+def review_as(request: Request, claim_id: str, actor: Actor) -> int:
+    """``apply_review`` by a signed-in editor, then drop the cached index whether or not it succeeded."""
     st = app_state(request)
     assert actor.user is not None
     try:
-        version = apply_review(st.store, claim_id, actor.data, actor.user.username)
+        return apply_review(st.store, claim_id, actor.data, actor.user.username)
     finally:
         st.cache.invalidate()
+
+
+@router.post("/claim/{claim_id}/review", include_in_schema=False)
+def review_form(request: Request, claim_id: str, actor: Annotated[Actor, Depends(require("editor"))]) -> Response:
+    """Accept, reject (with a reason) or correct a claim at the version shown (editor)."""
+    version = review_as(request, claim_id, actor)
     if request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", ""):
         return json_response({"ok": True, "id": claim_id, "version": version})
     return RedirectResponse(_back(actor.data.get("next"), claim_id), status_code=303)
