@@ -156,3 +156,13 @@ def test_bodies_of_unknown_size_are_refused(seeded: tuple[Any, dict[str, Any]]) 
                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 411 and r.json()["status"] == 411
     assert store_of(app).get_claim(ids["claims"][0])[0].status == "unreviewed"
+
+
+def test_head_is_get_without_a_body(seeded: tuple[Any, dict[str, Any]]) -> None:
+    app, _ = seeded
+    c = client(app)
+    for path in ("/", "/country/KEN.json", "/api/claims"):
+        got, head = c.get(path), c.head(path)
+        assert head.status_code == got.status_code == 200 and head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert "content-security-policy" in head.headers

@@ -52,12 +52,17 @@ class Guard:
             await self._with_headers(_error(413, f"request body too large (limit {self.max_body} bytes)"))(
                 scope, receive, send)
             return
-        await self._with_headers(self.app)(scope, receive, send)
+        head = scope.get("method") == "HEAD"  # HEAD is GET without the body, for every page
+        if head:
+            scope = {**scope, "method": "GET"}
+        await self._with_headers(self.app, drop_body=head)(scope, receive, send)
 
     @staticmethod
-    def _with_headers(app: ASGIApp) -> ASGIApp:
+    def _with_headers(app: ASGIApp, drop_body: bool = False) -> ASGIApp:
         async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
             async def send_wrapper(message: Message) -> None:
+                if drop_body and message["type"] == "http.response.body":
+                    message = {**message, "body": b""}
                 if message["type"] == "http.response.start":
                     headers = list(message.get("headers") or [])
                     present = {k.lower() for k, _ in headers}
