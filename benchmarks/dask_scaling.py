@@ -1,18 +1,24 @@
 """Benchmark: extraction on a Dask LocalCluster with 1 worker, then 2 workers, on the same corpus; ratio printed.
 
-Each worker is a process with one thread. The gazetteer is built on every worker before timing starts, so the
-ratio measures the work, not start-up. On a machine with fewer than two free cores the ratio cannot reach 2.
+Each worker is a process with one thread. Before timing, every worker builds its gazetteer and extracts a sample
+batch (so lazy tables, regex caches and imports are warm), and the corpus is split into batches big enough that
+scheduling overhead is small next to the work. The 1- and 2-worker runs alternate for ``--repeat`` rounds and
+the best wall time of each counts, so a burst of load from other processes does not decide the result. Also printed: the CPU seconds the
+workers spent (their throughput per CPU second shows whether the work itself scaled, whatever the machine load).
+On a machine with fewer than two free cores the wall-time ratio cannot reach 2.
 
-    .venv/bin/python benchmarks/dask_scaling.py [--words 300000] [--batch-size 500]
+    .venv/bin/python benchmarks/dask_scaling.py [--words 600000] [--batch-size 500] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -21,39 +27,79 @@ from extract_bench import corpus_docs  # noqa: E402
 TARGET = 1.8
 
 
-def timed_run(docs: list[dict[str, str]], workers: int, batch_size: int) -> tuple[float, int]:
-    from distributed import LocalCluster
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of the calling (worker) process."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
 
+
+def _warm_worker(sample: list[dict[str, Any]]) -> int:
+    from survindex.runner.pool import extract_batch, warm
+
+    warm()
+    return len(extract_batch(list(enumerate(sample))))
+
+
+def _worker_cpu(client: Any) -> float:
+    return float(sum(client.run(_cpu_seconds).values()))
+
+
+def _one_run(client: Any, address: str, docs: list[dict[str, Any]], workers: int, batch_size: int,
+             ) -> dict[str, float]:
     from survindex.runner import run_extraction
-    from survindex.runner.pool import warm
 
-    with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        from distributed import Client
+    cpu0, own0 = _worker_cpu(client), _cpu_seconds()
+    t0 = time.perf_counter()
+    n = sum(1 for _ in run_extraction(docs, workers=workers, scheduler=address, batch_size=batch_size))
+    wall = time.perf_counter() - t0
+    return {"wall_s": wall, "cpu_s": _worker_cpu(client) - cpu0, "claims": float(n),
+            "client_cpu_s": _cpu_seconds() - own0}
 
-        with Client(cluster.scheduler_address) as client:
-            client.run(warm)
-        t0 = time.perf_counter()
-        n = sum(1 for _ in run_extraction(docs, workers=workers, scheduler=cluster.scheduler_address,
-                                          batch_size=batch_size))
-        return time.perf_counter() - t0, n
+
+def timed_runs(docs: list[dict[str, Any]], batch_size: int, repeat: int) -> dict[int, dict[str, float]]:
+    """Best wall time of each configuration over ``repeat`` rounds; the 1- and 2-worker runs alternate, so a
+    burst of load from other processes hits both alike."""
+    from contextlib import ExitStack
+
+    from distributed import Client, LocalCluster
+
+    best: dict[int, dict[str, float]] = {w: {"wall_s": float("inf")} for w in (1, 2)}
+    with ExitStack() as stack:
+        clients = {}
+        for w in (1, 2):
+            cluster = stack.enter_context(LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=w, processes=True, threads_per_worker=1, dashboard_address=None))
+            client = stack.enter_context(Client(cluster.scheduler_address))  # type: ignore[no-untyped-call]
+            client.run(_warm_worker, docs[:200])
+            clients[w] = (client, cluster.scheduler_address)
+        for _ in range(repeat):
+            for w, (client, address) in clients.items():
+                with client.as_current():
+                    got = _one_run(client, address, docs, w, batch_size)
+                if got["wall_s"] < best[w]["wall_s"]:
+                    best[w] = got
+    return best
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--words", type=int, default=300_000)
+    ap.add_argument("--words", type=int, default=600_000)
     ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     docs = corpus_docs(args.words)
     words = sum(len(d["text"].split()) for d in docs)
-    print(f"corpus: {len(docs):,} documents, {words:,} words; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    results = {}
-    for workers in (1, 2):
-        wall, claims = timed_run(docs, workers, args.batch_size)
-        results[workers] = wall
-        print(f"{workers} worker(s): {wall:7.2f} s  {words / wall:>10,.0f} words/s  {claims:,} claims")
-    ratio = results[1] / results[2]
-    print(f"scaling ratio 2 workers / 1 worker: {ratio:.2f}x (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'})")
+    print(f"corpus: {len(docs):,} documents, {words:,} words, batches of {args.batch_size}; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}; best of {args.repeat}")
+    results = timed_runs(docs, args.batch_size, args.repeat)
+    for workers, r in results.items():
+        print(f"{workers} worker(s): {r['wall_s']:7.2f} s wall {words / r['wall_s']:>10,.0f} words/s   "
+              f"{r['cpu_s']:6.2f} worker CPU-s {words / r['cpu_s']:>10,.0f} words/CPU-s  "
+              f"client {r['client_cpu_s']:.2f} CPU-s  {int(r['claims']):,} claims")
+    ratio = results[1]["wall_s"] / results[2]["wall_s"]
+    print(f"scaling ratio 2 workers / 1 worker (wall time): {ratio:.2f}x "
+          f"(target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'}); "
+          f"load average now {os.getloadavg()[0]:.1f}")
     return 0
 
 

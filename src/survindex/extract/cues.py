@@ -40,8 +40,9 @@ STAGE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "proposed", "memorandum", "mou", "hope to", "hopes to", "seeking", "seeks", "pilot", "testing",
                    "test", "developing", "considering")),
 )
-_STAGE_SETS = tuple((name, frozenset(c for c in cs if " " not in c), tuple(c for c in cs if " " in c))
-                    for name, cs in STAGE_CUES)
+_STAGE_SETS = tuple((name, frozenset(c for c in cs if " " not in c),
+                     tuple((c.split()[0], c) for c in cs if " " in c)) for name, cs in STAGE_CUES)
+_STAGE_WORDS = frozenset(w for _, singles, phrases in _STAGE_SETS for w in (*singles, *(f for f, _ in phrases)))
 _WORD = re.compile(r"[a-z]+")
 NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false longer t".split())
 SPECULATION_TRIGGERS = frozenset(
@@ -50,8 +51,13 @@ SPECULATION_TRIGGERS = frozenset(
     "expected aim aims talks exploring pitch pitched pitches interest".split())
 
 
+_LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+
+
 def words_of(text: str) -> frozenset[str]:
-    """Lower-case words of ``text`` (for cheap trigger checks before a regex runs)."""
+    """Lower-case words (runs of a-z) of ``text`` (for cheap trigger checks before a regex runs)."""
+    if text.isascii():  # the same words, by a byte table instead of a regex
+        return frozenset(text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split())
     return frozenset(_WORD.findall(text.lower()))
 LOAN = _rx(r"loans?", r"buyer[’']?s credit", r"export credit", r"credit line", r"line of credit", r"lending",
            r"lent", r"concessional", r"preferential", r"borrow(?:ed|s|ing)?", r"financing facility")
@@ -71,6 +77,16 @@ SUPPLY_VERB = _rx(r"suppl(?:y|ies|ied|ying)", r"sold", r"sells?", r"selling", r"
                   r"bought", r"acquired")
 EXPORT_VERB = _rx(r"exports?", r"exported", r"exporters?", r"exporting", r"sells?", r"sold", r"suppl(?:y|ies|ied|ier|iers)",
                   r"supplying", r"is home to", r"based in", r"headquartered in", r"is a major supplier")
+EXPORT_TRIGGERS = frozenset("export exports exported exporter exporters exporting sell sells sold supply supplies "
+                            "supplied supplier suppliers supplying home based headquartered".split())
+REFUSAL = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will)\s*(?:not|n[’']t)\s+(?:own|use|have|deploy|operate|buy|"
+              r"purchase|acquire|possess|install|employ|going to use)",
+              r"never (?:used|deployed|bought|purchased|acquired|installed)", r"refused to", r"declined to",
+              r"decided (?:not to|against)", r"no longer uses?", r"chose not to", r"opted not to",
+              r"rejected (?:a|an|the)? ?(?:plan|proposal|offer|contract|purchase|bid)s?")
+# Access without ownership: "does not own a cell-site simulator, but … can access one maintained by the Marshals"
+ACCESS = _rx(r"access(?:es|ed|ing)?", r"borrow(?:s|ed|ing)?", r"shar(?:e|es|ed|ing) (?:with|by)", r"maintained by",
+             r"owned by", r"operated by", r"on loan", r"loaned", r"relies on", r"rely on", r"through (?:the|a|an)")
 STRONG_PREP = re.compile(r"(?:\b(?:in|around|across|throughout|to|for|within|of)\s+(?:the\s+)?)$", re.IGNORECASE)
 USER_NOUN = _rx(r"police", r"authorities", r"government", r"ministry", r"army", r"military", r"security forces",
                 r"law enforcement", r"officials", r"municipality", r"city", r"state", r"agencies", r"agency",
@@ -85,8 +101,11 @@ MANY_TRIGGERS = frozenset({"countries", "nations", "governments", "world", "worl
 ANAPHOR_TRIGGERS = frozenset({"country", "nation", "government", "state", "authorities", "regime"})
 
 
-def clause_separators(sentence: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _CLAUSE.finditer(sentence)]
+def clause_separators(sentence: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Spans of clause separators; ``words`` (the sentence's lower-case words) lets punctuation-only text skip
+    the contrastive-word search."""
+    rx = _CLAUSE_PUNCT if words is not None and words.isdisjoint(_CONTRAST) else _CLAUSE
+    return [m.span() for m in rx.finditer(sentence)]
 
 
 def clause_bounds(sentence: str, pos: int, seps: list[tuple[int, int]] | None = None) -> tuple[int, int]:
@@ -101,23 +120,49 @@ def clause_bounds(sentence: str, pos: int, seps: list[tuple[int, int]] | None = 
     return a, b
 
 
-_CLAUSE = re.compile(r"[;,:—–(]|\b(?:but|while|whereas|although|though|however|yet)\b", re.IGNORECASE)
+_CONTRAST = frozenset({"but", "while", "whereas", "although", "though", "however", "yet"})
+_CLAUSE = re.compile(r"[;,:—–(]|\b(?:" + "|".join(sorted(_CONTRAST)) + r")\b", re.IGNORECASE)
+_CLAUSE_PUNCT = re.compile(r"[;,:—–(]")
 
 
 def stage_of(text: str, words: frozenset[str] | None = None) -> str:
     """The strongest stage cue in ``text`` (cancelled over suspended over operational …), else unknown."""
     low = text.lower()
     words = words if words is not None else frozenset(_WORD.findall(low))
+    if words.isdisjoint(_STAGE_WORDS):
+        return "unknown"  # no single cue word and no phrase's first word: nothing can match
     for name, singles, phrases in _STAGE_SETS:
-        if not words.isdisjoint(singles) or any(p in low for p in phrases):
+        if not words.isdisjoint(singles):
             return name
+        for first, phrase in phrases:
+            if first in words and phrase in low:
+                return name
     return "unknown"
 
 
-def flow_type_of(text: str) -> str | None:
-    """``loan`` or ``grant`` from the wording, or None."""
+def flow_type_of(text: str, words: frozenset[str] | None = None) -> str | None:
+    """``loan`` or ``grant`` from the wording, or None (``words``: the text's lower-case words, to skip early)."""
+    if words is not None and words.isdisjoint(FLOW_TRIGGERS):
+        return None
     if LOAN.search(text):
         return "loan"
     if GRANT.search(text) and not NOT_MONEY_GRANT.search(text):
         return "grant"
     return None
+
+
+def finance_verb(text: str, words: frozenset[str] | None = None) -> re.Match[str] | None:
+    """The first funding verb ("provides", "grants", "lends" …) in ``text``."""
+    if words is not None and words.isdisjoint(FINANCE_TRIGGERS):
+        return None
+    return FINANCE_VERB.search(text)
+
+
+# Every word that can start a LOAN, GRANT or FINANCE_VERB match (a text with none of them cannot match).
+FLOW_TRIGGERS = frozenset(
+    "loan loans buyer buyers credit export lending lent concessional preferential borrow borrowed borrows borrowing "
+    "financing grant grants granted donates donated donation donations donating gift gifts gifted aid free gratis "
+    "kind handed contributes contributed contribution".split())
+FINANCE_TRIGGERS = frozenset(
+    "provide provides provided donates donated grant grants granted loan loans lend lends lent finance finances "
+    "financed fund funds funded gives gave contributes hand hands handed credit financing".split())

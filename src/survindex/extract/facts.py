@@ -17,6 +17,8 @@ _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier)\s+(?:with|between)\s
 _BASED_AFTER = re.compile(r"^(?:-based|\s+based)\b", re.IGNORECASE)
 _BASED_BEFORE = re.compile(r"\b(?:based|headquartered|incorporated|founded)\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\b(?:from|come from|comes from|made in)\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_DISTANCE_BEFORE = re.compile(r"(?:\b(?:km|kilometers|kilometres|miles|mi|meters|metres)|\b(?:away|far|north|south|east|"
+                              r"west|drive|hours?|minutes?))\s+from\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 _MARKET_AFTER = re.compile(r"^\s*(?:[A-Z]\w*\s+)?(?:listing|IPO|stock exchange|Stock Exchange|bourse|shares)\b")
 _MARKET_BEFORE = re.compile(r"\b(?:listed|listing|IPO|float(?:ed)?)\s+(?:in|on)\s+(?:the\s+)?$")
 _BORDER_WORDS = frozenset({"border", "borders", "frontier"})
@@ -24,11 +26,13 @@ _MARKET_WORDS = frozenset({"listing", "ipo", "stock", "exchange", "bourse", "sha
 _SUPPLIER_PLACE_WORDS = frozenset({"based", "headquartered", "incorporated", "founded", "from", "made"})
 _COORD = re.compile(r"^\s*(?:,|and|or|, and|&|/)\s*(?:the\s+)?$")
 _POSSESSIVE = re.compile(r"^[’']s?\s+", re.IGNORECASE)
+_FUNDER_AFTER = re.compile(r"^[’']?s?\s+(?:provides?|provided|donates?|donated|grants?|granted|lends?|lent|funds?|"
+                           r"funded|finances?|financed|gives|gave|commits?|committed|extends?|extended|offers?)\b")
 _GOV_AFTER = re.compile(r"^(?:[’']s)?\s+(?:Government|government|Embassy|embassy|Ministry|ministry|Ministry of [A-Z]\w+"
                         r"|State Council|Municipal Government|Provincial Government)\b")
 
 
-@dataclass
+@dataclass(slots=True)
 class Party:
     """A supplier named in a sentence: registry canonical name (resolved) or the raw organisation name."""
 
@@ -45,23 +49,20 @@ class Party:
 
 @cache
 def company_technologies() -> dict[str, str]:
-    from survindex.extract.gazetteer import reference
+    """Company canonical name -> the technology its registry kind stands for (kept with the cached gazetteer)."""
+    from survindex.extract.gazetteer import gazetteer
 
-    kinds: dict[str, str] = lexicon()["company_kind_technology"]
-    try:
-        return {c.canonical: kinds[c.kind] for c in reference("companies")() if c.kind in kinds}
-    except ImportError:
-        return {}
+    return gazetteer().company_tech
 
 
-@dataclass
+@dataclass(slots=True)
 class Tech:
     key: str
     start: int  # document offset
     specific: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
@@ -75,7 +76,8 @@ class Sentence:
     by_place: set[str] = field(default_factory=set)  # deploy countries known only from a city name
     named: set[str] = field(default_factory=set)  # countries named (name, demonym, US place) in any role
     supplier_countries: list[str] = field(default_factory=list)
-    agency: bool = False
+    agency: bool = False  # a US agency cue, strong or weak ("county")
+    strong_agency: bool = False  # a cue only US agencies use ("sheriff", "police department", "FBI")
     cache: dict[str, object] = field(default_factory=dict)  # per-sentence memo for the rules
 
     def words(self) -> frozenset[str]:
@@ -89,7 +91,7 @@ class Sentence:
         """Clause separator spans (computed once)."""
         got = self.cache.get("seps")
         if got is None:
-            got = self.cache["seps"] = cues.clause_separators(self.text)
+            got = self.cache["seps"] = cues.clause_separators(self.text, self.words())
         return got  # type: ignore[return-value]
 
 
@@ -112,6 +114,12 @@ _COMPANY_GAP = re.compile(
 
 
 @cache
+def _supplier_noun_words() -> frozenset[str]:
+    """Every word of every supplier noun: a sentence with none of them cannot match ``_supplier_noun_rx``."""
+    return frozenset(w for noun in lexicon()["supplier_nouns"] for w in cues.words_of(noun))
+
+
+@cache
 def _supplier_noun_rx() -> re.Pattern[str]:
     words = sorted(lexicon()["supplier_nouns"], key=len, reverse=True)
     adjectives = (r"(?:(?i:surveillance|camera|cameras|tech|telecoms?|ai|security|state-owned|state|leading|major|big|"
@@ -131,19 +139,22 @@ def country_role(s: Sentence, m: Mention, company_starts: list[int]) -> str:
         return "border"
     if not words.isdisjoint(_MARKET_WORDS) and (_MARKET_AFTER.match(after) or _MARKET_BEFORE.search(before)):
         return "market"
-    if not words.isdisjoint(_SUPPLIER_PLACE_WORDS) and (_BASED_AFTER.match(after) or _BASED_BEFORE.search(before)
-                                                        or _FROM_BEFORE.search(before[-25:])):
+    if not words.isdisjoint(_SUPPLIER_PLACE_WORDS) and (
+            _BASED_AFTER.match(after) or _BASED_BEFORE.search(before)
+            or (_FROM_BEFORE.search(before[-25:]) and not _DISTANCE_BEFORE.search(before[-40:]))):
         return "supplier"
     if any(0 <= c - m.end <= 60 and _COMPANY_GAP.match(s.text[m.end - s.start:c - s.start])
            for c in company_starts):
         return "supplier"  # "China's Huawei", "Chinese surveillance camera manufacturer Hikvision"
-    if _supplier_noun_rx().match(after) and not cues.USER_NOUN.match(after.lstrip("’' s")):
+    if not words.isdisjoint(_supplier_noun_words()) and _supplier_noun_rx().match(after) \
+            and not cues.USER_NOUN.match(after.lstrip("’' s")):
         return "supplier"
-    clause_a, clause_b = cues.clause_bounds(s.text, m.end - s.start, s.separators())
-    if cues.EXPORT_VERB.search(s.text, m.end - s.start, min(clause_b, m.end - s.start + 50)):
-        return "supplier"
-    if _GOV_AFTER.match(after):
-        return "financier"
+    if not words.isdisjoint(cues.EXPORT_TRIGGERS):
+        clause_b = cues.clause_bounds(s.text, m.end - s.start, s.separators())[1]
+        if cues.EXPORT_VERB.search(s.text, m.end - s.start, min(clause_b, m.end - s.start + 50)):
+            return "supplier"
+    if _GOV_AFTER.match(after) or (_FUNDER_AFTER.match(after) and not before.strip(" ,;:-–—(\"“")):
+        return "financier"  # "the Chinese Government provides …", a title opening "China grants RMB 100 million …"
     if cues.STRONG_PREP.search(before[-30:]) or cues.USER_NOUN.match(_POSSESSIVE.sub("", after.lstrip())):
         return "strong"
     return "weak"
@@ -177,6 +188,17 @@ def _inside_other_name(s: Sentence, m: Mention) -> bool:
     return nxt is not None and (nxt.group(1).lower() in _public_words() or nxt.group(1).lower() in _name_tails())
 
 
+_OWNER_GAP = re.compile(r"^[’']s?\s+$")
+
+
+def _parent_of_next(s: Sentence, m: Mention) -> bool:
+    """"Motorola Solutions' WatchGuard", "Axon's Fusus": the product's own company is the supplier named."""
+    for other in s.mentions:
+        if other.start >= m.end and other.of("company") is not None:
+            return other.start - m.end <= 4 and bool(_OWNER_GAP.match(s.text[m.end - s.start:other.start - s.start]))
+    return False
+
+
 def _mostly_tech(a: int, b: int, techs: list[tuple[int, int]]) -> bool:
     """An organisation-looking name that is really a technology phrase ("CCTV Surveillance Project")."""
     covered = sum(max(0, min(b, y) - max(a, x)) for x, y in techs)
@@ -187,28 +209,37 @@ def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def _agency(s: Sentence) -> None:
+    for m in s.mentions:
+        cue = m.of("agency")
+        if cue is not None:
+            s.agency = True
+            s.strong_agency = s.strong_agency or cue.detail != "weak"
+
+
+_NAME_KINDS = frozenset({"company", "financier", "country", "agency", "region"})
+
+
 def analyse(s: Sentence, full: bool = True) -> Sentence:
     """Fill techs, suppliers, financiers and country roles of one sentence (only country roles and agency
     cues when ``full`` is false: a sentence that names no technology, company or lender)."""
     if not full:
-        s.agency = any(m.of("agency") for m in s.mentions)
+        _agency(s)
         _countries(s, [])
         return s
     tech_starts = {m.start - s.start for m in s.mentions if m.of("tech")}
     orgs = find_orgs(s.text, tech_starts, s.words())
-    known = [(m.start, m.end) for m in s.mentions if m.of("company") or m.of("financier") or m.of("country")
-             or m.of("agency") or m.of("region")]
+    known = [(m.start, m.end) for m in s.mentions if not m.kinds.keys().isdisjoint(_NAME_KINDS)]
     org_spans = [(s.start + o.start, s.start + o.end) for o in orgs]
     company_starts: list[int] = []
     for m in s.mentions:
         co, fin = m.of("company"), m.of("financier")
-        if co and co.value and not _inside_other_name(s, m):
+        if co and co.value and not _inside_other_name(s, m) and not _parent_of_next(s, m):
             s.suppliers.append(Party(co.value, co.detail, True, m.start))
             company_starts.append(m.start)
         if fin and fin.value:
             s.financiers.append((fin.value, fin.detail, m.start))
-        if m.of("agency"):
-            s.agency = True
+    _agency(s)
     techs = [(m.start, m.end) for m in s.mentions if m.of("tech")]
     for o in orgs:
         a, b = s.start + o.start, s.start + o.end
@@ -225,7 +256,7 @@ _SAFE_PLACE = re.compile(r"\bSafe\s+(?!City\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(
 
 
 def _techs(s: Sentence, org_spans: list[tuple[int, int]]) -> None:
-    for safe in _SAFE_PLACE.finditer(s.text):  # "Safe Zanzibar Project", "Safe Nairobi Initiative"
+    for safe in _SAFE_PLACE.finditer(s.text) if "Safe" in s.text else ():  # "Safe Zanzibar Project", "Safe Nairobi Initiative"
         s.techs.append(Tech("safe_city", s.start + safe.start(), True))
     for m in s.mentions:
         t = m.of("tech")
@@ -238,7 +269,7 @@ def _techs(s: Sentence, org_spans: list[tuple[int, int]]) -> None:
 
 
 def _financing_words(s: Sentence) -> bool:
-    return bool(cues.flow_type_of(s.text) or cues.FINANCE_VERB.search(s.text) or "$" in s.text
+    return bool(cues.flow_type_of(s.text, s.words()) or cues.finance_verb(s.text, s.words()) or "$" in s.text
                 or not s.words().isdisjoint(_CURRENCY_WORDS))
 
 
@@ -247,6 +278,9 @@ _CURRENCY_WORDS = frozenset({"rmb", "usd", "cny", "yuan", "eur", "dollars", "mil
 
 def _pick_country(s: Sentence, m: Mention) -> Entry | None:
     """One reading of a name several countries use: a US agency in the sentence picks the US state or city."""
+    first = m.kinds.get("country")
+    if first is None or len(m.entries) == 1:
+        return first
     options = [e for e in m.entries if e.kind == "country"]
     if len(options) > 1:
         us = [e for e in options if e.detail == "us_place"]
@@ -282,7 +316,7 @@ def _countries(s: Sentence, company_starts: list[int]) -> None:
             weak.append(c.value)
         if c.detail == "place":
             places.add(c.value)
-        elif role != "border":
+        elif role in ("strong", "weak"):  # a supplier's or lender's home does not claim the document's places
             s.named.add(c.value)
     s.by_place = places - s.named
     chosen = strong or weak

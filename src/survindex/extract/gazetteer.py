@@ -6,8 +6,8 @@ technology terms are matched on folded text with word boundaries; matches map ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -26,17 +26,39 @@ class Entry:
     detail: str | None = None  # country: name|demonym|place|us_place; company: HQ ISO3; tech: specific|generic
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    surface: str
-    entries: tuple[Entry, ...]
-    kinds: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+_KINDS_CACHE: dict[tuple[Entry, ...], dict[str, Entry]] = {}
 
-    def __post_init__(self) -> None:
-        for e in reversed(self.entries):
-            self.kinds[e.kind] = e
+
+def _kinds_of(entries: tuple[Entry, ...]) -> dict[str, Entry]:
+    """The first entry of each kind (shared, read-only: one dict per distinct entry tuple)."""
+    got = _KINDS_CACHE.get(entries)
+    if got is None:
+        got = {}
+        for e in entries:
+            got.setdefault(e.kind, e)
+        _KINDS_CACHE[entries] = got
+    return got
+
+
+class Mention:
+    """A gazetteer match: exact original span, surface text and every reading (entry) of it."""
+
+    __slots__ = ("start", "end", "surface", "entries", "kinds")
+
+    def __init__(self, start: int, end: int, surface: str, entries: tuple[Entry, ...],
+                 kinds: dict[str, Entry] | None = None) -> None:
+        self.start, self.end, self.surface, self.entries = start, end, surface, entries
+        self.kinds = _kinds_of(entries) if kinds is None else kinds  # kinds: the first entry of each kind
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mention) and (self.start, self.end, self.surface, self.entries) == (
+            other.start, other.end, other.surface, other.entries)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.surface, self.entries))
+
+    def __repr__(self) -> str:
+        return f"Mention({self.start}, {self.end}, {self.surface!r}, {self.entries!r})"
 
     def of(self, kind: str) -> Entry | None:
         return self.kinds.get(kind)
@@ -64,6 +86,7 @@ def _tech_entries() -> list[tuple[str, Entry]]:
         out += [(t, Entry("tech", key, "specific")) for term in terms for t in _plural(term)]
     out += [(t, Entry("tech", None, "generic")) for t in lexicon()["generic_camera_terms"]]
     out += [(t, Entry("agency", "USA")) for t in lexicon()["us_agency_cues"]]
+    out += [(t, Entry("agency", "USA", "weak")) for t in lexicon()["us_weak_agency_cues"]]
     out += [(t, Entry("region", None)) for t in lexicon()["regions"]]
     return out
 
@@ -129,57 +152,97 @@ def _org_entries() -> list[tuple[str, Entry]]:
     return out
 
 
+def _company_technologies() -> dict[str, str]:
+    kinds: dict[str, str] = lexicon()["company_kind_technology"]
+    try:
+        return {c.canonical: kinds[c.kind] for c in reference("companies")() if c.kind in kinds}
+    except ImportError:
+        return {}
+
+
 def all_entries() -> list[tuple[str, Entry]]:
     countries = _country_entries()
     taken = {norm_key(t) for t, _ in countries}
     return countries + _us_places(taken) + _org_entries() + _tech_entries()
 
 
+Kept = tuple[tuple[Entry, ...], dict[str, Entry]]  # case-checked entries of a match, and the first of each kind
+Layer = tuple[int, tuple[Entry, ...], int]  # (layer index, the entries of one key in that layer, a unique id)
 _LAYERS = (frozenset({"country", "company", "financier", "region"}), frozenset({"agency"}), frozenset({"tech"}))
 
 
 class Gazetteer:
     """Aho-Corasick over folded keys; ``find(text)`` returns longest-leftmost, case-checked mentions."""
 
-    def __init__(self, entries: list[tuple[str, Entry]]):
+    def __init__(self, entries: list[tuple[str, Entry]], country_names: dict[str, str] | None = None):
+        self.country_names = dict(country_names or {})  # ISO3 -> short name, so rules need not load the tables
+        self.company_tech = _company_technologies()  # canonical company -> technology key of its registry kind
         table: dict[str, list[Entry]] = {}
         for term, entry in entries:
             k = norm_key(term)
             if k and entry not in table.setdefault(k, []):
                 table[k].append(entry)
         self.automaton = ahocorasick.Automaton()
+        self._layers: list[Layer] = []
+        self._case: dict[tuple[str, int], Kept] = {}  # (surface, layer id) -> case-checked entries and their kinds
         for k, es in table.items():
             layers = tuple((i, tuple(e for e in es if e.kind in layer)) for i, layer in enumerate(_LAYERS))
-            nonempty = tuple((i, x) for i, x in layers if x)
-            self.automaton.add_word(f" {k} ", (len(k), nonempty))  # spaces: matches start and end on word edges
+            nonempty = []
+            for i, x in layers:
+                if x:
+                    nonempty.append((i, x, len(self._layers)))
+                    self._layers.append(nonempty[-1])
+            self.automaton.add_word(f" {k} ", (len(k), tuple(nonempty)))  # spaces: matches start and end on word edges
         self.automaton.make_automaton()
 
     def find(self, text: str, n: Normalised | None = None) -> list[Mention]:
         n = n or normalise(text)
-        layers: tuple[list[tuple[int, int, tuple[Entry, ...]]], ...] = ([], [], [])
+        layers: tuple[list[tuple[int, int, Layer]], ...] = ([], [], [])
         for end_idx, (length, per_layer) in self.automaton.iter(f" {n.norm} "):
-            s, e = end_idx - length - 1, end_idx - 1  # padded text: the word ends one before the closing space
-            for i, es in per_layer:
-                layers[i].append((s, e, es))
-        merged: dict[tuple[int, int], list[Entry]] = {}
+            e = end_idx - 1  # padded text: the word ends one before the closing space
+            for layer in per_layer:
+                layers[layer[0]].append((e - length, e, layer))
+        found: list[tuple[int, int, Kept]] = []
         for raw in layers:
-            for a, b, es in _longest_leftmost(text, n, raw) if raw else ():
-                merged.setdefault((a, b), []).extend(es)
-        return [Mention(a, b, text[a:b], tuple(es)) for (a, b), es in sorted(merged.items())]
+            if raw:
+                found += _longest_leftmost(text, n, raw, self._case)
+        if not found:
+            return []
+        found.sort(key=_span_key)
+        out: list[Mention] = []
+        for a, b, (es, kinds) in found:
+            if out and out[-1].start == a and out[-1].end == b:  # the same span in two layers: one mention
+                out[-1] = Mention(a, b, out[-1].surface, out[-1].entries + es)
+            else:
+                out.append(Mention(a, b, text[a:b], es, kinds))
+        return out
 
 
-def _longest_leftmost(text: str, n: Normalised, raw: list[tuple[int, int, tuple[Entry, ...]]],
-                      ) -> list[tuple[int, int, tuple[Entry, ...]]]:
+def _span_key(r: tuple[int, int, Kept]) -> tuple[int, int]:
+    return r[0], r[1]
+
+
+def _longest_leftmost(text: str, n: Normalised, raw: list[tuple[int, int, Layer]],
+                      memo: dict[tuple[str, int], Kept]) -> list[tuple[int, int, Kept]]:
     """Non-overlapping matches, longest first at each position, mapped to original offsets, case-checked."""
-    raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
-    out: list[tuple[int, int, tuple[Entry, ...]]] = []
+    if len(raw) > 1:
+        raw.sort(key=lambda r: (r[0], -r[1]))
+    out: list[tuple[int, int, Kept]] = []
     last_end = -1
-    for s, e, entries in raw:
+    exact = not n.breaks
+    norm = n.norm
+    for s, e, layer in raw:
         if s < last_end:
             continue
-        a, b = n.orig(s), n.orig_end(e)
-        kept = _case_ok(text[a:b], n.norm[s:e], entries)
-        if kept:
+        a, b = (s, e) if exact else (n.orig(s), n.orig_end(e))
+        surface = text[a:b]
+        kept = memo.get((surface, layer[2]))
+        if kept is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            entries = _case_ok(surface, norm[s:e], layer[1])
+            kept = memo[(surface, layer[2])] = (entries, _kinds_of(entries))
+        if kept[0]:
             out.append((a, b, kept))
             last_end = e
     return out
@@ -188,7 +251,6 @@ def _longest_leftmost(text: str, n: Normalised, raw: list[tuple[int, int, tuple[
 _NAMED = ("country", "company", "financier", "region")
 
 
-@lru_cache(maxsize=65536)
 def _case_ok(surface: str, key: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     """Names must be capitalised; short acronyms ("US", "DJI", "ALPR", "CBP") must be written in capitals."""
     short = len(key.replace(" ", "")) <= 4 and (" " not in key or len(key.replace(" ", "")) <= 3)
@@ -208,5 +270,7 @@ def _case_ok(surface: str, key: str, entries: tuple[Entry, ...]) -> tuple[Entry,
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (built on first use, about a second)."""
-    return Gazetteer(all_entries())
+    """The process-wide gazetteer (built on first use, about a second; then loaded from the disk cache)."""
+    from survindex.extract.cache import cached
+
+    return cached("gazetteer", lambda: Gazetteer(all_entries(), {c.iso3: c.name for c in reference("countries")()}))

@@ -16,6 +16,7 @@ MONEY = re.compile(
 _SCALES = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _CODES = {"rmb": "CNY", "cny": "CNY", "yuan": "CNY", "usd": "USD", "us$": "USD", "$": "USD", "dollars": "USD",
           "eur": "EUR", "€": "EUR", "euros": "EUR", "gbp": "GBP", "£": "GBP", "hk$": "HKD"}
+_DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"(?<![#\d$,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
 
 
@@ -37,6 +38,8 @@ def _code(*parts: str | None) -> str | None:
 def find_money(text: str) -> list[Money]:
     """Every money amount: ``RMB 850 million``, ``$257.9 million``, ``396,000 USD``, ``USD $147,574.37``."""
     out: list[Money] = []
+    if not _DIGIT.search(text):
+        return out  # every amount has a digit
     for m in MONEY.finditer(text):
         num = m.group("num") or m.group("num2")
         scale = (m.group("scale") or m.group("scale2") or "").lower()
@@ -50,6 +53,8 @@ def find_money(text: str) -> list[Money]:
 
 
 def find_year(text: str) -> int | None:
+    if "19" not in text and "20" not in text:
+        return None
     m = YEAR.search(text)
     return int(m.group(0)) if m else None
 

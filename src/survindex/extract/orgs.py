@@ -125,16 +125,16 @@ def _brand_orgs(sentence: str, toks: list[re.Match[str]], tech_starts: set[int])
 
 _CAP_WORD = re.compile(r"\b[A-Z][A-Za-z]*")
 _CUE_WORDS = frozenset({"from", "by", "with"})
-_CAMEL_HINT = re.compile(r"[a-z][A-Z]|-brand")
+_CAMEL_HINT = re.compile(r"[a-z][A-Z]")  # with "-brand", the only way a brand pattern can fire
 
 
 def find_orgs(sentence: str, tech_starts: set[int], words: frozenset[str] | None = None) -> list[Org]:
     """Candidate supplier organisations in one sentence (offsets relative to the sentence), de-overlapped."""
     _, suffixes = _words()
-    capitalised = {w.lower() for w in _CAP_WORD.findall(sentence)}
-    suffix = not capitalised.isdisjoint(suffixes)
+    suffix = (words is None or not words.isdisjoint(suffixes)) and \
+        not suffixes.isdisjoint(w.lower() for w in _CAP_WORD.findall(sentence))
     supply = (words is None or not words.isdisjoint(_CUE_WORDS)) and bool(_CUE_AT.search(sentence))
-    brand = bool(_CAMEL_HINT.search(sentence))
+    brand = "-brand" in sentence or bool(_CAMEL_HINT.search(sentence))
     if not (suffix or supply or brand):
         return []  # no pattern can fire: skip tokenising
     toks = list(_TOKEN.finditer(sentence))

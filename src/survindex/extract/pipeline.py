@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
-from typing import Any
+from typing import Any, TypeVar
 
 from survindex.extract import cues
-from survindex.extract.emit import emit
+from survindex.extract.emit import emit, emit_record
 from survindex.extract.facts import Sentence, analyse
 from survindex.extract.gazetteer import Mention, gazetteer
 from survindex.extract.reach import reach_claims
@@ -34,7 +34,7 @@ def _sentences(text: str) -> list[Sentence]:
 
 def _one_sense(sents: list[Sentence]) -> None:
     """A city name that could be anywhere yields to the countries the document names ("San Juan" in a Texas text)."""
-    named = {c for s in sents for c in s.named} | ({"USA"} if any(s.agency for s in sents) else set())
+    named = {c for s in sents for c in s.named} | ({"USA"} if any(s.strong_agency for s in sents) else set())
     if not named:
         return
     for s in sents:
@@ -59,9 +59,17 @@ def _context(sents: list[Sentence], text: str, title: str | None) -> DocContext:
     if ctx.default_country is None:
         named = {c for s in sents for c in s.deploy}
         short = len(sents) <= SHORT_DOCUMENT
-        if (short and len(named) == 1) or (any(s.agency for s in sents) and named <= {"USA"}):
+        if (short and len(named) == 1) or (_american(sents) and named <= {"USA"}):
             ctx.default_country = named.pop() if named else "USA"
     return ctx
+
+
+def _american(sents: list[Sentence]) -> bool:
+    """A US agency cue, and when the only cues are ones other countries share ("county"), no foreign name."""
+    if any(s.strong_agency for s in sents):
+        return True
+    return any(s.agency for s in sents) and not any(
+        e.value != "USA" for s in sents for m in s.mentions for e in m.entries if e.kind == "country")
 
 
 _SUPPLY_HINT = re.compile(r"\b(?:from|by|with|brand)\b|-brand|[a-z][A-Z]")
@@ -70,7 +78,7 @@ _KEY_KINDS = frozenset({"tech", "company", "financier"})
 
 def _depth(s: Sentence, doc_has_tech: bool) -> int:
     """2: full analysis; 1: country roles only; 0: nothing to find (no names, no figures)."""
-    if any(e.kind in _KEY_KINDS for m in s.mentions for e in m.entries):
+    if any(not m.kinds.keys().isdisjoint(_KEY_KINDS) for m in s.mentions):
         return 2
     if doc_has_tech and _SUPPLY_HINT.search(s.text):
         return 2
@@ -79,7 +87,7 @@ def _depth(s: Sentence, doc_has_tech: bool) -> int:
 
 def _analysed(text: str) -> list[tuple[Sentence, int]]:
     sents = _sentences(text)
-    doc_has_tech = any(m.of("tech") for s in sents for m in s.mentions)
+    doc_has_tech = any("tech" in m.kinds for s in sents for m in s.mentions)
     out: list[tuple[Sentence, int]] = []
     for s in sents:
         depth = _depth(s, doc_has_tech)
@@ -99,17 +107,26 @@ def _drafts(s: Sentence, depth: int, prev: str, ctx: DocContext) -> list[dict[st
 
 def extract(doc_id: str, text: str, title: str | None = None) -> list[Claim]:
     """Every claim the rules find in ``text``, each quoting its sentence with an exact span."""
-    return list(_extract(doc_id, text, title).values())
+    return list(_extract(doc_id, text, title, _emit_claim).values())
 
 
-def _extract(doc_id: str, text: str, title: str | None) -> dict[str, Claim]:
-    """Claims by id, in the order found (the first occurrence of a claim wins)."""
+def _emit_claim(doc_id: str, text: str, start: int, end: int, draft: dict[str, Any]) -> tuple[str, Claim]:
+    claim = emit(doc_id, text, start, end, draft)
+    return claim.id, claim
+
+
+T = TypeVar("T")
+
+
+def _extract(doc_id: str, text: str, title: str | None,
+             make: Callable[[str, str, int, int, dict[str, Any]], tuple[str, T]]) -> dict[str, T]:
+    """Claims (as ``make`` builds them) by id, in the order found (the first occurrence of a claim wins)."""
     if not text or not text.strip():
         return {}
     analysed = _analysed(text)
     sents = [s for s, _ in analysed]
     ctx = _context(sents, text, title)
-    claims: dict[str, Claim] = {}
+    claims: dict[str, T] = {}
     prev = ""
     for s, depth in analysed:
         if s.deploy:
@@ -118,8 +135,8 @@ def _extract(doc_id: str, text: str, title: str | None) -> dict[str, Claim]:
                 and cues.ANAPHOR.search(s.text):
             s.deploy = list(ctx.recent)
         for draft in _drafts(s, depth, prev, ctx) if depth else []:
-            claim = emit(doc_id, text, s.start, s.end, draft)
-            claims.setdefault(claim.id, claim)
+            claim_id, claim = make(doc_id, text, s.start, s.end, draft)
+            claims.setdefault(claim_id, claim)
         if not s.deploy:
             ctx.recent_age += 1
         prev = s.text
@@ -137,15 +154,17 @@ def extract_document(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
         doc_id = document_id(text)
     title = doc.get("title") if isinstance(doc.get("title"), str) else None
-    return [claim_dict(c, cid) for cid, c in _extract(doc_id, text, title).items()]
+    return list(_extract(doc_id, text, title, emit_record).values())
 
 
 _FIELDS = tuple(f.name for f in fields(Claim))
+# A Claim's __dict__ holds exactly its fields, in field order (a dataclass without slots): copy it in one step.
+_PLAIN_DICT = not hasattr(Claim, "__slots__")
 
 
 def claim_dict(c: Claim, claim_id: str | None = None) -> dict[str, Any]:
     """``Claim.to_dict()`` without ``dataclasses.asdict``'s deep copy (a quarter of the run time)."""
-    d = {name: getattr(c, name) for name in _FIELDS}
+    d = dict(c.__dict__) if _PLAIN_DICT and len(c.__dict__) == len(_FIELDS) else {n: getattr(c, n) for n in _FIELDS}
     d["original"] = dict(c.original)
     d["id"] = claim_id or c.id
     d["aigs_category"] = c.aigs_category

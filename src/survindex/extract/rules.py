@@ -8,7 +8,7 @@ from typing import Any
 
 from survindex.extract import cues
 from survindex.extract.facts import CAMERA_CAPABLE, Party, Sentence, Tech
-from survindex.extract.money import find_money, find_year
+from survindex.extract.money import Money, find_money, find_year
 
 MAX_PER_SENTENCE = 24
 _SECURITY: list[re.Pattern[str]] = []
@@ -127,6 +127,8 @@ def deployment_claims(s: Sentence, ctx: DocContext, require_country: bool = Fals
             return []
         sold = [Tech(p.technology, p.start, False) for p in s.suppliers if p.technology]
         techs = [Tech(ctx.techs[0], s.suppliers[0].start, False)] if ctx.techs else sold[:1]
+        if not techs and not ctx.security:
+            return []  # a contractor or bank in a loan description: nothing about surveillance to claim
     countries, where = countries_for(s, ctx)
     if require_country and not countries:
         return []
@@ -135,10 +137,26 @@ def deployment_claims(s: Sentence, ctx: DocContext, require_country: bool = Fals
     out: list[dict[str, Any]] = []
     for tech in techs or [None]:  # type: ignore[list-item]
         negated, hedged, stage = _clause_flags(s, tech.start if tech else s.start)
+        if negated and _refused(s, tech.start if tech else s.start):
+            continue  # "declined to use facial recognition", "did not purchase a drone": no deployment to claim
         for country in countries or [None]:  # type: ignore[list-item]
             for party in suppliers:
                 out.append(_deployment(s, tech, country, party, where, stage, negated, hedged))
     return out[:MAX_PER_SENTENCE]
+
+
+def _refused(s: Sentence, pos: int) -> bool:
+    """The clause turns the technology down (declined, refused, did not buy, never used) and the sentence gives
+    no other way the agency has it; a denial of a report ("police denied that they use …") is kept, negated."""
+    a, b = cues.clause_bounds(s.text, pos - s.start, s.separators())
+    return bool(cues.REFUSAL.search(s.text, a, b)) and not cues.ACCESS.search(s.text)
+
+
+def _money(s: Sentence) -> list[Money]:
+    got = s.cache.get("money")
+    if got is None:
+        got = s.cache["money"] = find_money(s.text)
+    return got  # type: ignore[return-value]
 
 
 def _year(s: Sentence) -> int | None:
@@ -167,10 +185,10 @@ def _financier(s: Sentence) -> tuple[str, str | None, bool] | None:
     if not s.financiers:
         if not s.suppliers:
             return None
-        verb = cues.FINANCE_VERB.search(s.text)
+        verb = cues.finance_verb(s.text, s.words())
         funders = [p for p in s.suppliers
                    if verb and 0 <= verb.start() - (p.start - s.start + len(p.name)) <= 25 + len(p.name)]
-        if funders and (find_money(s.text) or cues.flow_type_of(s.text)):
+        if funders and (_money(s) or cues.flow_type_of(s.text, s.words())):
             return funders[0].name, funders[0].country, funders[0].resolved
         return None
     name, country, _ = sorted(s.financiers, key=lambda f: f[2])[0]
@@ -194,8 +212,11 @@ def government_of(iso3: str | None) -> tuple[str, str | None, bool] | None:
 
 
 def _country_name(iso3: str) -> str:
-    from survindex.extract.gazetteer import reference
+    from survindex.extract.gazetteer import gazetteer, reference
 
+    known = gazetteer().country_names.get(iso3)
+    if known:
+        return known
     try:
         return str(reference("country")(iso3).name)
     except KeyError:
@@ -207,14 +228,14 @@ def financing_claims(s: Sentence, ctx: DocContext) -> list[dict[str, Any]]:
     fin = _financier(s)
     if fin is None:
         return []
-    money = find_money(s.text)
-    if not (cues.FINANCE_VERB.search(s.text) or money or cues.flow_type_of(s.text)):
+    money = _money(s)
+    if not (cues.finance_verb(s.text, s.words()) or money or cues.flow_type_of(s.text, s.words())):
         return []
     techs = sentence_techs(s, ctx)
     if not techs:
         return []
     name, fin_country, resolved = fin
-    flow = cues.flow_type_of(s.text)
+    flow = cues.flow_type_of(s.text, s.words())
     if flow is None and not cues.FUNDING_ONLY.search(s.text):
         flow = "loan" if "bank" in name.lower() else "grant"
     deploy = [c for c in s.deploy if c != fin_country] or [c for c in countries_for(s, ctx)[0] if c != fin_country]

@@ -27,13 +27,22 @@ def fold_char(ch: str) -> str:
     return got
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each code point on first sight and remembers it (per process)."""
+
+    def __missing__(self, code: int) -> str:
+        got = chr(_ASCII_TABLE[code]) if code < 128 else fold_char(chr(code))
+        self[code] = got
+        return got
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def _fold_same_length(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
-    table: dict[int, str] = {}
-    for ch in set(text):
-        table[ord(ch)] = chr(_ASCII_TABLE[ord(ch)]) if ord(ch) < 128 else fold_char(ch)
-    return text.translate(table)
+    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class Normalised:
     shifts: tuple[int, ...]
 
     def orig(self, i: int) -> int:
+        if not self.breaks:
+            return i
         k = bisect_right(self.breaks, i) - 1
         return i + (self.shifts[k] if k >= 0 else 0)
 
@@ -56,6 +67,8 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """Fold ``text`` for matching; every norm character maps to exactly one original character."""
     folded = _fold_same_length(text)
+    if "  " not in folded:
+        return Normalised(folded, (), ())
     breaks: list[int] = []
     shifts: list[int] = []
     removed = 0
@@ -83,6 +96,7 @@ ABBREVIATIONS = frozenset(
     "a.m p.m d.c n.y l.a u.s.a p.r.c".split()
 )
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\n\s*\n|\n(?=\s*[•·▪◦‣*–-]\s)|\n(?=[^\n]{0,3}[A-Z\"“‘(\d])")
+_END_INLINE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")  # _END for text without line breaks
 _BULLET = re.compile(r"[\s•·▪◦‣*–\-]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
@@ -107,7 +121,7 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
 
 def _boundaries(text: str) -> list[int]:
     cuts = [0]
-    for m in _END.finditer(text):
+    for m in (_END if "\n" in text else _END_INLINE).finditer(text):
         end = m.end()
         if text[m.start()] in ".!?…":
             if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start() + 1):

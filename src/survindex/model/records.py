@@ -51,6 +51,9 @@ _ID_FIELDS = (
 )
 
 
+_ID_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 @dataclass(frozen=True)
 class Claim:
     """One cited fact. The unit of truth: every figure of the index is computed from claims."""
@@ -111,7 +114,7 @@ class Claim:
 
     @property
     def id(self) -> str:
-        key = json.dumps([getattr(self, f) for f in _ID_FIELDS], ensure_ascii=False, default=str)
+        key = _ID_ENCODER.encode([getattr(self, f) for f in _ID_FIELDS])
         return "cl-" + sha256_hex(key)[:32]
 
     def to_dict(self) -> dict[str, Any]:

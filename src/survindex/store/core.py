@@ -152,14 +152,30 @@ class Store:
                         source=m["source"], publisher=m["publisher"], language=m["language"], mime=m["mime"],
                         meta=m["meta"] or {}, duplicate_of=m["duplicate_of"])
 
-    def documents(self, limit: int | None = None, offset: int = 0) -> Iterator[Document]:
-        q = select(s.documents.c.id).order_by(s.documents.c.id).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
-        with self.engine.connect() as c:
-            ids = [r[0] for r in c.execute(q)]
-        for doc_id in ids:
-            yield self.get_document(doc_id)
+    def documents(self, limit: int | None = None, offset: int = 0, skip_duplicates: bool = False,
+                  batch: int = 500) -> Iterator[Document]:
+        """Documents in id order, read ``batch`` at a time (keyset pagination on id, one query a batch, no
+        connection held while the caller works); ``skip_duplicates`` leaves out documents linked to another."""
+        d = s.documents.c
+        last: str | None = None
+        left = limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            q = select(s.documents).order_by(d.id).limit(size)
+            q = q.where(d.id > last) if last is not None else q.offset(offset)
+            if skip_duplicates:
+                q = q.where(d.duplicate_of.is_(None))
+            with self.engine.connect() as c:
+                rows = [r._mapping for r in c.execute(q)]
+            for m in rows:
+                yield Document(id=m["id"], text=m["text"], title=m["title"], url=m["url"],
+                               published=m["published"], source=m["source"], publisher=m["publisher"],
+                               language=m["language"], mime=m["mime"], meta=m["meta"] or {},
+                               duplicate_of=m["duplicate_of"])
+            if len(rows) < size:
+                return
+            last = rows[-1]["id"]
+            left = None if left is None else left - len(rows)
 
     def raw_bytes(self, doc_id: str) -> bytes | None:
         q = select(s.blobs.c.data).join(s.documents, s.documents.c.raw_sha256 == s.blobs.c.sha256).where(
