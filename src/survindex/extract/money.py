@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from survindex.model.money import CURRENCY_TOKENS, SCALE_WORDS
+
 _CUR = r"(?:RMB|CNY|USD|US\$|EUR|GBP|HK\$|yuan|€|£|\$)"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:million|billion|thousand|bn|mn|m|k)\b"
@@ -13,9 +15,8 @@ MONEY = re.compile(
     rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?P<scale2>{_SCALE})?\s?(?P<post2>RMB|CNY|USD|EUR|GBP|yuan|dollars|euros)\b",
     re.IGNORECASE,
 )
-_SCALES = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
-_CODES = {"rmb": "CNY", "cny": "CNY", "yuan": "CNY", "usd": "USD", "us$": "USD", "$": "USD", "dollars": "USD",
-          "eur": "EUR", "€": "EUR", "euros": "EUR", "gbp": "GBP", "£": "GBP", "hk$": "HKD"}
+_SCALES = SCALE_WORDS  # the regex above decides which words can occur
+_CODES = CURRENCY_TOKENS
 _DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"(?<![#\d$,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
 

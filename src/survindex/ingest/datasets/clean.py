@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from survindex.model.money import CURRENCY_TOKENS, SCALE_WORDS
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -125,12 +127,9 @@ class Money:
         return f"{self.currency} {self.amount!r}" if self.currency else repr(self.amount)
 
 
-_CURRENCIES = (  # longest first so "US$" wins over "$"
-    ("US$", "USD"), ("USD", "USD"), ("RMB", "CNY"), ("CNY", "CNY"), ("YUAN", "CNY"), ("EUR", "EUR"),
-    ("GBP", "GBP"), ("JPY", "JPY"), ("¥", "CNY"), ("€", "EUR"), ("£", "GBP"), ("$", "USD"),
-)
-_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6,
-           "b": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9, "trillion": 1e12}
+# longest first so "US$" wins over "$"
+_CURRENCIES = tuple((tok.upper(), code) for tok, code in sorted(CURRENCY_TOKENS.items(), key=lambda kv: -len(kv[0])))
+_SCALES = SCALE_WORDS
 _MONEY = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?P<scale>[a-z]+)?$")
 
 
