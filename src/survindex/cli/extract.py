@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import click
+import orjson
 
 from survindex.cli.common import fail
 
@@ -22,12 +23,20 @@ def _open_in(path: str | None) -> IO[str]:
         raise fail(f"cannot read {path}", exc.strerror or str(exc), "Check the path given to -i") from exc
 
 
+def _loads(line: str) -> Any:
+    """orjson (several times faster), with the standard library for what it refuses (lone surrogate escapes)."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+
+
 def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
     for n, line in enumerate(fh, 1):
         if not line.strip():
             continue
         try:
-            doc = json.loads(line)
+            doc = _loads(line)
         except json.JSONDecodeError as exc:
             errors.append(f"line {n}: not JSON ({exc.msg})")
             continue
@@ -40,16 +49,23 @@ def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
 def _to_jsonl(results: Iterator[dict[str, Any]], out: IO[str], errors: list[str]) -> int:
     from survindex.runner import ERROR_KEY
 
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     n = 0
     for r in results:
         if ERROR_KEY in r:
             errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
             continue
-        out.write(encode(r) + "\n")
+        out.write(_dumps(r))
         n += 1
     out.flush()
     return n
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    """One JSONL line: orjson, or the standard library for what orjson cannot encode (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
+    except TypeError:
+        return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
 def _store_docs(store: Any) -> Iterator[dict[str, Any]]:

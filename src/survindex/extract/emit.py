@@ -31,8 +31,10 @@ def emit(doc_id: str, text: str, start: int, end: int, draft: dict[str, Any]) ->
 # -- the same claim as a plain dict, without building a Claim (the JSONL hot path) ------------------------------
 _FIELDS = tuple(f.name for f in fields(Claim))
 _DEFAULTS: dict[str, Any] = {f.name: None if f.default is MISSING else f.default for f in fields(Claim)}
-_FLOATS = ("amount", "amount_usd", "confidence")
-_INTS = ("year", "count", "total", "start", "end")
+_STAMPED = frozenset({"doc_id", "start", "end", "extractor", "extractor_version"})
+_DRAFT_KEYS = frozenset(_DEFAULTS) - _STAMPED
+_NUMBERS = {**{k: float for k in ("amount", "amount_usd", "confidence")},
+            **{k: int for k in ("year", "count", "total", "start", "end")}}
 _ID_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what json.dumps(..., default=str) runs
 
 
@@ -40,16 +42,20 @@ def emit_record(doc_id: str, text: str, start: int, end: int, draft: dict[str, A
     """``(claim id, claim dict)`` equal to ``claim_dict(emit(...))``: the same checks, types and content id."""
     if not 0 <= start < end <= len(text):
         raise SpanError(f"span {start}:{end} outside document of {len(text)} characters")
-    d = dict(_DEFAULTS)
+    if not draft.keys() <= _DRAFT_KEYS:
+        raise TypeError(f"a draft cannot set {sorted(draft.keys() - _DRAFT_KEYS)!r}")
+    d = _DEFAULTS.copy()
     d["original"] = {}
-    d.update(doc_id=doc_id, quote=text[start:end], start=start, end=end, extractor=EXTRACTOR,
-             extractor_version=EXTRACTOR_VERSION)
+    d["doc_id"], d["start"], d["end"] = doc_id, int(start), int(end)
+    d["extractor"], d["extractor_version"] = EXTRACTOR, EXTRACTOR_VERSION
     for k, v in draft.items():
-        if k not in _DEFAULTS or k in ("doc_id", "start", "end", "extractor", "extractor_version"):
-            raise TypeError(f"a draft cannot set {k!r}")
-        if k != "quote" and (v is not None or k in ("country", "supplier")):
-            d[k] = v
-    _normalise(d)
+        if v is None:
+            continue  # a draft's None keeps the field's default, as Claim(**fields) without it would
+        if k in _NUMBERS and not isinstance(v, _NUMBERS[k]):
+            v = _NUMBERS[k](v)
+        d[k] = v
+    d["quote"] = text[start:end]
+    _check(d)
     d["original"] = dict(d["original"])
     claim_id = "cl-" + sha256_hex(_ID_ENCODE([d[f] for f in _ID_FIELDS]))[:32]
     d["id"] = claim_id
@@ -57,14 +63,8 @@ def emit_record(doc_id: str, text: str, start: int, end: int, draft: dict[str, A
     return claim_id, d
 
 
-def _normalise(d: dict[str, Any]) -> None:
-    """``Claim.__post_init__``: canonical number types, then the vocabulary checks."""
-    for name in _FLOATS:
-        if d[name] is not None and not isinstance(d[name], float):
-            d[name] = float(d[name])
-    for name in _INTS:
-        if d[name] is not None and not isinstance(d[name], int):
-            d[name] = int(d[name])
+def _check(d: dict[str, Any]) -> None:
+    """The vocabulary checks of ``Claim.__post_init__``."""
     if d["kind"] not in CLAIM_KINDS:
         raise InvalidClaim(f"unknown claim kind {d['kind']!r}")
     if d["technology"] is not None and d["technology"] not in TECHNOLOGY_KEYS:

@@ -72,16 +72,12 @@ def normalise(text: str) -> Normalised:
     breaks: list[int] = []
     shifts: list[int] = []
     removed = 0
-    parts: list[str] = []
-    last = 0
     for m in _RUNS.finditer(folded):
-        parts.append(folded[last:m.start() + 1])
-        removed += m.end() - m.start() - 1
-        breaks.append(m.start() + 1 - (removed - (m.end() - m.start() - 1)))
+        start, end = m.span()
+        breaks.append(start + 1 - removed)  # where the run's single kept space ends, in norm offsets
+        removed += end - start - 1
         shifts.append(removed)
-        last = m.end()
-    parts.append(folded[last:])
-    return Normalised("".join(parts), tuple(breaks), tuple(shifts))
+    return Normalised(_RUNS.sub(" ", folded), tuple(breaks), tuple(shifts))
 
 
 def norm_key(text: str) -> str:
