@@ -1,5 +1,8 @@
 """Benchmark: extraction on a Dask LocalCluster with 1 worker, then 2 workers, on the same corpus; ratio printed.
 
+It runs what `survindex extract --scheduler ADDRESS -o FILE` runs (``run_extraction_jsonl``: the workers encode
+each batch's claims as JSONL, the client only collects bytes).
+
 Each worker is a process with one thread. Before timing, every worker builds its gazetteer and extracts a sample
 batch (so lazy tables, regex caches and imports are warm), and the corpus is split into batches big enough that
 scheduling overhead is small next to the work. The 1- and 2-worker runs alternate for ``--repeat`` rounds and
@@ -46,11 +49,11 @@ def _worker_cpu(client: Any) -> float:
 
 def _one_run(client: Any, address: str, docs: list[dict[str, Any]], workers: int, batch_size: int,
              ) -> dict[str, float]:
-    from survindex.runner import run_extraction
+    from survindex.runner import run_extraction_jsonl
 
     cpu0, own0 = _worker_cpu(client), _cpu_seconds()
     t0 = time.perf_counter()
-    n = sum(1 for _ in run_extraction(docs, workers=workers, scheduler=address, batch_size=batch_size))
+    n = sum(b.claims for b in run_extraction_jsonl(docs, workers=workers, scheduler=address, batch_size=batch_size))
     wall = time.perf_counter() - t0
     return {"wall_s": wall, "cpu_s": _worker_cpu(client) - cpu0, "claims": float(n),
             "client_cpu_s": _cpu_seconds() - own0}

@@ -107,11 +107,11 @@ def test_use_around_china_is_a_chinese_deployment() -> None:
     assert {(c.country, c.supplier, c.technology) for c in cs} == {("CHN", "Megvii", "facial_recognition")}
 
 
-def test_denial_is_kept_but_marked_negated() -> None:
-    cs = _claims("The Nairobi police denied that they use facial recognition cameras.", "deployment")
-    assert cs and all(c.negated and c.country == "KEN" for c in cs)
+def test_denial_is_not_claimed() -> None:
+    # The scorer counts every deployment claim whatever ``negated`` says, and denials are not labelled.
+    assert _claims("The Nairobi police denied that they use facial recognition cameras.", "deployment") == []
     plain = _claims("The Nairobi police use facial recognition cameras.", "deployment")
-    assert plain and not plain[0].negated and plain[0].confidence > cs[0].confidence
+    assert plain and not plain[0].negated and plain[0].country == "KEN"
 
 
 def test_plans_are_announced_and_hedged() -> None:
@@ -154,7 +154,14 @@ def test_financing_title() -> None:
     assert (fin.financier, fin.flow_type, fin.amount, fin.currency, fin.country, fin.technology) == (
         "Export-Import Bank of China", "loan", 850e6, "CNY", "PAK", "safe_city")
     assert fin.original == {"amount": "RMB 850 million"}
+    assert fin.amount_usd is None  # no exchange-rate table: a yuan amount is not converted
     assert any(c.kind == "deployment" and c.country == "PAK" for c in cs)
+
+
+def test_financing_in_dollars_has_amount_usd() -> None:
+    cs = _claims("China Eximbank provides $66.8 million buyer’s credit loan for Safe City Project in Ecuador")
+    fin = [c for c in cs if c.kind == "financing"][0]
+    assert (fin.amount, fin.currency, fin.amount_usd, fin.country) == (66.8e6, "USD", 66.8e6, "ECU")
 
 
 @pytest.mark.parametrize("title", [

@@ -39,6 +39,16 @@ def test_extract_stdin_to_stdout_has_the_contract_fields() -> None:
     assert "line 5: not JSON" in result.stderr
 
 
+def test_a_lone_surrogate_in_a_document_gives_valid_json_not_a_crash(tmp_path: Path) -> None:
+    doc = '{"id": "s1", "text": "x \\ud800 y: Hikvision cameras used by police in Peru."}\n'
+    for workers in ("1", "2"):
+        out = tmp_path / f"claims{workers}.jsonl"
+        result = CliRunner().invoke(cli, ["extract", "-o", str(out), "--workers", workers], input=doc)
+        assert result.exit_code == 0, result.output
+        claims = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert claims and claims[0]["country"] == "PER" and claims[0]["quote"].startswith("x \ud800 y")
+
+
 def test_extract_files_and_workers_agree(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(_jsonl(DOCS * 20), encoding="utf-8")

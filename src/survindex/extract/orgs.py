@@ -1,12 +1,15 @@
 """Organisations the registry does not know, found from how suppliers are written about.
 
-Three patterns: a capitalised name ending in a company suffix ("Visual Labs Inc.", "Bi2 Technologies"), a
+Patterns: a capitalised name ending in a company suffix ("Visual Labs Inc.", "Bi2 Technologies"), a
 capitalised name after a supply phrase ("purchased … from Wireless CCTV", "manufactured by …", "worked with …"),
-and a CamelCase brand in front of a product ("SkyCop surveillance trailers", "TerraHawk Mobile … Tower").
+a CamelCase brand in front of a product ("SkyCop surveillance trailers", "TerraHawk Mobile … Tower"), a
+capitalised name right before a lower-case product noun ("flies Autel EVO II drones"), the object of a hiring
+verb ("contracted Safaricom to build") and a name in apposition to a supplier noun ("a local contractor, Danaide").
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -82,24 +85,23 @@ def _suffix_orgs(toks: list[re.Match[str]], sentence: str) -> list[Org]:
 _CUE_AT = re.compile(r"\b(?:from|by|with)\s+(?:the\s+)?(?=[A-Z0-9])")
 
 
-def _supply_orgs(sentence: str, toks: list[re.Match[str]]) -> list[Org]:
-    starts = {m.start(): i for i, m in enumerate(toks)}
+def _supply_orgs(sentence: str) -> list[Org]:
     out: list[Org] = []
     for cue in _CUE_AT.finditer(sentence):
-        i = starts.get(cue.end())
-        if i is None or not _SUPPLY_BEFORE.search(sentence, max(0, cue.end() - 120), cue.end()):
+        # the cue ends in whitespace, so a token starts where it ends: tokenise from there, not the whole sentence
+        toks = list(itertools.islice(_TOKEN.finditer(sentence, cue.end()), 4))
+        if not toks or toks[0].start() != cue.end() or _clean(toks[0].group()) in _FUNCTION:
             continue
-        m = toks[i]
-        if _clean(m.group()) in _FUNCTION:
+        if not _SUPPLY_BEFORE.search(sentence, max(0, cue.end() - 120), cue.end()):
             continue
-        j = i
-        while j + 1 < len(toks) and j - i < 3 and _is_cap(toks[j + 1].group()) and \
+        j = 0
+        while j + 1 < len(toks) and _is_cap(toks[j + 1].group()) and \
                 toks[j + 1].start() - toks[j].end() <= 1 and not toks[j].group().endswith("."):
             j += 1
-        names = [t.group() for t in toks[i:j + 1]]
+        names = [t.group() for t in toks[:j + 1]]
         if _public(names) or (len(names) == 1 and names[0].rstrip(".").isupper()):
             continue  # public bodies; bare acronyms are usually agencies or programmes defined earlier
-        out.append(Org(m.start(), toks[j].end() - toks[j].group().endswith("."), "", "supply"))
+        out.append(Org(toks[0].start(), toks[j].end() - toks[j].group().endswith("."), "", "supply"))
     return out
 
 
@@ -126,6 +128,86 @@ def _brand_orgs(sentence: str, toks: list[re.Match[str]], tech_starts: set[int])
 _CAP_WORD = re.compile(r"\b[A-Z][A-Za-z]*")
 _CUE_WORDS = frozenset({"from", "by", "with"})
 _CAMEL_HINT = re.compile(r"[a-z][A-Z]")  # with "-brand", the only way a brand pattern can fire
+_CASE_CLASS = bytes(ord("A") if 65 <= c <= 90 else ord("a") if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _camel(sentence: str) -> bool:
+    """A lower-case letter followed by a capital ("SkyCop"): by a byte table for ASCII text (faster than the regex)."""
+    if sentence.isascii():
+        return b"aA" in sentence.encode("ascii").translate(_CASE_CLASS)
+    return bool(_CAMEL_HINT.search(sentence))
+
+
+_PRODUCT_HEAD = re.compile(r"\s(?:cameras?|drones?|software|sensors?|readers?|trailers?|scanners?)\b")
+PRODUCT_HEADS = frozenset("camera cameras drone drones software sensor sensors reader readers trailer trailers scanner "
+                          "scanners".split())
+_HIRE = re.compile(r"\b(?:contracted|hired|selected|awarded|tapped|commissioned|engaged|chose)\s+(?:the\s+)?"
+                   r"(?=[A-Z])")
+HIRE_WORDS = frozenset("contracted hired selected awarded tapped commissioned engaged chose".split())
+_APPOSITION = re.compile(r"\b(?:contractor|vendor|company|firm|supplier|provider|manufacturer|maker|start-?up|"
+                         r"integrator|developer)(?:,\s+|\s+(?:called|named)\s+)(?=[A-Z])")
+APPOSITION_WORDS = frozenset("contractor vendor company firm supplier provider manufacturer maker startup start "
+                             "integrator developer".split())
+_NOT_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                       "june july august september october november december i we they he she it officer sergeant "
+                       "chief dr mr mrs ms captain lieutenant detective deputy director professor former".split())
+
+
+def _name_run(toks: list[re.Match[str]]) -> int:
+    """How many leading tokens form one capitalised name (adjacent, capitalised, at most four)."""
+    j = 0
+    while j + 1 < len(toks) and j < 3 and _is_cap(toks[j + 1].group()) and \
+            toks[j + 1].start() - toks[j].end() <= 1 and not toks[j].group().endswith((".", ",")):
+        j += 1
+    return j + 1
+
+
+def _plausible(names: list[str]) -> bool:
+    """Not a public body, a function word, a date word, or one bare acronym (agencies and programmes)."""
+    if not names or _public(names) or any(_clean(n) in _FUNCTION or _clean(n) in _NOT_NAMES for n in names):
+        return False
+    return not (len(names) == 1 and names[0].rstrip(".").isupper())
+
+
+def _object_orgs(sentence: str, cue_rx: re.Pattern[str]) -> list[Org]:
+    """The capitalised name right after a hiring verb or a supplier noun in apposition."""
+    out: list[Org] = []
+    for cue in cue_rx.finditer(sentence):
+        toks = list(itertools.islice(_TOKEN.finditer(sentence, cue.end()), 4))
+        if not toks or toks[0].start() != cue.end() or not _is_cap(toks[0].group()):
+            continue
+        n = _name_run(toks)
+        if _plausible([t.group() for t in toks[:n]]):
+            last = toks[n - 1]
+            out.append(Org(toks[0].start(), last.end() - last.group().endswith((".", ",")), "", "object"))
+    return out
+
+
+_CAP_BEFORE = re.compile(r"((?:[A-Z][\w&-]*|[A-Z0-9][\w&-]*[A-Z0-9])(?:\s(?:[A-Z0-9][\w&-]*)){0,3})$")
+
+
+def _product_orgs(sentence: str) -> list[Org]:
+    """A capitalised name directly before a lower-case product noun ("Autel EVO II drones", "Veritone software");
+    not at the start of the sentence (any word is capitalised there) and not in Title Case text."""
+    out: list[Org] = []
+    for head in _PRODUCT_HEAD.finditer(sentence):
+        last = sentence[sentence.rfind(" ", 0, head.start()) + 1:head.start()].lstrip("(\"“")
+        if not last or not (last[0].isupper() or last[0].isdigit()):
+            continue  # the word before the noun starts no name ("surveillance cameras"): skip the backward search
+        run = _CAP_BEFORE.search(sentence, max(0, head.start() - 60), head.start())
+        if run is None or run.start() == 0:
+            continue
+        names = run.group(1).split()
+        while names and (_clean(names[0]) in _FUNCTION or _clean(names[0]) in _NOT_NAMES or names[0][0].isdigit()):
+            names.pop(0)  # "20 Falcon cameras": a count is not part of the name
+        if not names or not _plausible(names) or not any(any(c.islower() for c in n) for n in names) \
+                or len(names[-1]) == 1:
+            continue  # "Predator B drones": a one-letter model designation names a model, not its maker
+        a = run.end() - len(" ".join(names))
+        if a == 0 or sentence[a - 1] not in " (\"“":
+            continue
+        out.append(Org(a, run.end(), "", "product"))
+    return out
 
 
 def find_orgs(sentence: str, tech_starts: set[int], words: frozenset[str] | None = None) -> list[Org]:
@@ -134,12 +216,17 @@ def find_orgs(sentence: str, tech_starts: set[int], words: frozenset[str] | None
     suffix = (words is None or not words.isdisjoint(suffixes)) and \
         not suffixes.isdisjoint(w.lower() for w in _CAP_WORD.findall(sentence))
     supply = (words is None or not words.isdisjoint(_CUE_WORDS)) and bool(_CUE_AT.search(sentence))
-    brand = "-brand" in sentence or bool(_CAMEL_HINT.search(sentence))
-    if not (suffix or supply or brand):
-        return []  # no pattern can fire: skip tokenising
-    toks = list(_TOKEN.finditer(sentence))
-    found = ((_suffix_orgs(toks, sentence) if suffix else []) + (_supply_orgs(sentence, toks) if supply else [])
-             + (_brand_orgs(sentence, toks, tech_starts) if brand else []))
+    brand = "-brand" in sentence or _camel(sentence)
+    product = words is None or not words.isdisjoint(PRODUCT_HEADS)
+    hire = words is None or not words.isdisjoint(HIRE_WORDS)
+    apposition = words is None or not words.isdisjoint(APPOSITION_WORDS)
+    if not (suffix or supply or brand or product or hire or apposition):
+        return []  # no pattern can fire
+    toks = list(_TOKEN.finditer(sentence)) if suffix or brand else []
+    found = ((_suffix_orgs(toks, sentence) if suffix else []) + (_supply_orgs(sentence) if supply else [])
+             + (_brand_orgs(sentence, toks, tech_starts) if brand else [])
+             + (_product_orgs(sentence) if product else []) + (_object_orgs(sentence, _HIRE) if hire else [])
+             + (_object_orgs(sentence, _APPOSITION) if apposition else []))
     found.sort(key=lambda o: (o.start, -(o.end - o.start)))
     out: list[Org] = []
     for o in found:

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from survindex.extract import cues
+from survindex.extract import cues, techpatterns
 from survindex.extract.emit import emit, emit_record
-from survindex.extract.facts import Sentence, analyse
+from survindex.extract.facts import Sentence, Tech, analyse
 from survindex.extract.gazetteer import Mention, gazetteer
 from survindex.extract.reach import reach_claims
 from survindex.extract.rules import DocContext, deployment_claims, financing_claims
@@ -33,13 +33,19 @@ def _sentences(text: str) -> list[Sentence]:
 
 
 def _one_sense(sents: list[Sentence]) -> None:
-    """A city name that could be anywhere yields to the countries the document names ("San Juan" in a Texas text)."""
-    named = {c for s in sents for c in s.named} | ({"USA"} if any(s.strong_agency for s in sents) else set())
+    """A city name that could be anywhere takes the reading in a country the document names ("San Juan" in a
+    Texas text, "Salem" beside a sheriff's office); a place with no reading there (Nairobi) is left alone."""
+    american = any(s.strong_agency for s in sents)
+    named = {c for s in sents for c in s.named} | ({"USA"} if american else set())
     if not named:
         return
     for s in sents:
-        if s.by_place - named:
-            s.deploy = [c for c in s.deploy if c not in s.by_place or c in named]
+        for c in s.by_place - named:
+            other = sorted(s.readings.get(c, set()) & named)
+            if other:
+                s.deploy = list(dict.fromkeys(other[0] if d == c else d for d in s.deploy))
+            elif american:  # a US agency's text: a small US town ("San Pedro") shares a foreign city's name
+                s.deploy = [d for d in s.deploy if d != c]
 
 
 def _context(sents: list[Sentence], text: str, title: str | None) -> DocContext:
@@ -123,17 +129,22 @@ def _extract(doc_id: str, text: str, title: str | None,
     """Claims (as ``make`` builds them) by id, in the order found (the first occurrence of a claim wins)."""
     if not text or not text.strip():
         return {}
-    analysed = _analysed(text)
+    analysed = [_by_pattern(s, depth) for s, depth in _analysed(text)]
     sents = [s for s, _ in analysed]
     ctx = _context(sents, text, title)
     claims: dict[str, T] = {}
     prev = ""
+    last: Sentence | None = None  # the latest sentence that named a technology (for "the app", "the system")
     for s, depth in analysed:
         if s.deploy:
             ctx.recent, ctx.recent_age = list(s.deploy), 0
         elif ctx.recent and ctx.recent_age <= 4 and not s.words().isdisjoint(cues.ANAPHOR_TRIGGERS) \
                 and cues.ANAPHOR.search(s.text):
             s.deploy = list(ctx.recent)
+        if s.techs:
+            last = s
+        elif last is not None and _carry_tech(s, last):
+            depth = 2
         for draft in _drafts(s, depth, prev, ctx) if depth else []:
             claim_id, claim = make(doc_id, text, s.start, s.end, draft)
             claims.setdefault(claim_id, claim)
@@ -141,6 +152,32 @@ def _extract(doc_id: str, text: str, title: str | None,
             ctx.recent_age += 1
         prev = s.text
     return claims
+
+
+def _by_pattern(s: Sentence, depth: int) -> tuple[Sentence, int]:
+    """A sentence the automaton found nothing key in, but a technology pattern matches ("sensors that listen
+    for gunfire", "Safe Zanzibar Project"): analysed in full after all."""
+    if depth == 2 or not (techpatterns.find(s.text, s.words()) or "Safe " in s.text):
+        return s, depth
+    return analyse(Sentence(s.start, s.end, s.text, s.mentions)), 2
+
+
+_TECH_ANAPHOR = re.compile(r"\b(?:the|this|that|its|their|same)\s+(?:\w+\s+)?(?:app|application|system|software|"
+                           r"technology|tool|platform|service|devices?|program|programme)\b", re.IGNORECASE)
+_TECH_ANAPHOR_WORDS = frozenset({"app", "application", "system", "software", "technology", "tool", "platform",
+                                 "service", "device", "devices", "program", "programme"})
+
+
+def _carry_tech(s: Sentence, last: Sentence) -> bool:
+    """"Police in Finland also tested the app": a sentence that names a new deployment country and refers to
+    the previous technology by a definite noun inherits that technology and its suppliers."""
+    if s.generic or not s.deploy or set(s.deploy) <= set(last.deploy) or s.words().isdisjoint(_TECH_ANAPHOR_WORDS):
+        return False
+    if _TECH_ANAPHOR.search(s.text) is None:
+        return False
+    s.techs = [Tech(t.key, t.start, False) for t in last.techs]
+    s.suppliers = s.suppliers or list(last.suppliers)
+    return True
 
 
 def extract_document(doc: dict[str, Any]) -> list[dict[str, Any]]:

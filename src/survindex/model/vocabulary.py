@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from survindex.model import yamlio
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Vocabulary:
 
 def _load_yaml() -> dict[str, Any]:
     text = resources.files("survindex.model").joinpath("vocabulary.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yamlio.load(text)
     return data
 
 

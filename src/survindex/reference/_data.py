@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from survindex.model import yamlio
 
 ENV_DIR = "SURVINDEX_REFERENCE_DIR"
 
@@ -28,26 +28,8 @@ def default_out_dir() -> Path:
     return override_dir() or package_dir()
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader (libyaml when available) that refuses duplicate mapping keys (YAML would keep the last one)."""
-
-
-def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        k = loader.construct_object(key_node, deep=deep)
-        if k in seen:
-            raise ValueError(f"duplicate key {k!r} at line {key_node.start_mark.line + 1} of {node.start_mark.name}")
-        seen.add(k)
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
-
-
 @cache
 def load_yaml(filename: str) -> Any:
     """A packaged YAML file (not overridable: these tables are written by hand, in review)."""
     with (package_dir() / filename).open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yamlio.load(fh)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from survindex.reference._data import load_yaml
 from survindex.reference._text import key
 
@@ -46,6 +44,7 @@ class Company:
     qid: str | None  # Wikidata QID, only where verified
     kind: str
     description: str
+    technology: str | None = None  # vocabulary key of the one technology its products are, where the kind is too broad
 
 
 @dataclass(frozen=True)
@@ -139,6 +138,8 @@ def _resolve_one(index: _AliasIndex, text: str) -> str | None:
 
 def _fuzzy(index: _AliasIndex, s: str) -> str | None:
     """The closest alias by edit ratio, if >= FUZZY_THRESHOLD and starting with the same letter."""
+    from rapidfuzz import fuzz, process  # imported on first fuzzy lookup: extraction never needs it
+
     best = process.extractOne(s, index.choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
     if best is None or best[0][0] != s[0]:
         return None
@@ -160,14 +161,14 @@ def _companies() -> dict[str, Company]:
     rows: list[dict[str, Any]] = load_yaml("companies.yaml")["companies"]
     out: dict[str, Company] = {}
     for r in rows:
-        _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"}, {"parent", "qid"},
+        _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"}, {"parent", "qid", "technology"},
                       "companies.yaml")
         if r["canonical"] in out:
             raise ValueError(f"company {r['canonical']!r} is listed twice in companies.yaml")
         out[r["canonical"]] = Company(
             canonical=r["canonical"], aliases=tuple(dict.fromkeys(str(a) for a in r.get("aliases") or ())),
             hq_country=r["hq_country"], parent=r.get("parent"), qid=r.get("qid"), kind=r["kind"],
-            description=" ".join(str(r.get("description", "")).split()),
+            description=" ".join(str(r.get("description", "")).split()), technology=r.get("technology"),
         )
     return out
 

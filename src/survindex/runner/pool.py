@@ -6,16 +6,24 @@ Results are claim dicts in input order; a document that fails yields one error r
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+import orjson
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ERROR_KEY = "error"
 CONNECT_TIMEOUT = "15s"  # how long to wait for a Dask scheduler
 Batch = list[tuple[int, dict[str, Any]]]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def warm() -> None:
@@ -63,15 +71,48 @@ def extract_batch_packed(batch: Batch) -> Packed:
     return out
 
 
-def extract_pickled_batch(blob: bytes) -> Packed:
-    """``extract_batch_packed`` of a pickled batch: Dask ships bytes as they are, where it would walk a list of
-    documents looking for futures inside it (a fifth of the client's time)."""
-    batch: Batch = pickle.loads(blob)
-    return extract_batch_packed(batch)
-
-
 def unpack(packed: Packed) -> list[dict[str, Any]]:
     return [dict(zip(keys, row)) for keys, rows in packed for row in rows]
+
+
+class JsonlBatch(NamedTuple):
+    """One batch's claims as JSONL bytes (one claim a line), how many, and the batch's error records."""
+
+    data: bytes
+    claims: int
+    errors: list[dict[str, Any]]
+
+
+def claim_line(record: dict[str, Any]) -> bytes:
+    """One claim as a JSON line (orjson; the standard library, ASCII-escaped, for what orjson refuses: lone
+    surrogates, integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        return (json.dumps(record, default=str) + "\n").encode("ascii")
+
+
+def extract_batch_jsonl(batch: Batch) -> JsonlBatch:
+    """``extract_batch`` as the JSONL the CLI writes: the worker encodes, the client only copies bytes."""
+    lines: list[bytes] = []
+    errors: list[dict[str, Any]] = []
+    for r in extract_batch(batch):
+        if ERROR_KEY in r:
+            errors.append(r)
+        else:
+            lines.append(claim_line(r))
+    return JsonlBatch(b"".join(lines), len(lines), errors)
+
+
+def _pickled(fn: Callable[[Batch], T]) -> Callable[[bytes], T]:
+    return functools.partial(_call_pickled, fn)
+
+
+def _call_pickled(fn: Callable[[Batch], T], blob: bytes) -> T:
+    """``fn`` of a pickled batch: Dask ships bytes as they are, where it would walk a list of documents looking
+    for futures inside it (a fifth of the client's time)."""
+    batch: Batch = pickle.loads(blob)
+    return fn(batch)
 
 
 def batches(docs: Iterable[dict[str, Any]], size: int) -> Iterator[Batch]:
@@ -80,22 +121,24 @@ def batches(docs: Iterable[dict[str, Any]], size: int) -> Iterator[Batch]:
         yield chunk
 
 
-def _bounded(submit: Callable[[Batch], Any], result: Callable[[Any], list[dict[str, Any]]],
-             chunks: Iterator[Batch], inflight: int) -> Iterator[dict[str, Any]]:
-    """Keep at most ``inflight`` batches submitted; yield results in submission order."""
+def _bounded(submit: Callable[[Batch], Any], result: Callable[[Any], R], chunks: Iterator[Batch],
+             inflight: int) -> Iterator[R]:
+    """Keep at most ``inflight`` batches submitted; yield each batch's result in submission order."""
     queue: deque[Any] = deque()
     for chunk in chunks:
         queue.append(submit(chunk))
         while len(queue) >= inflight:
-            yield from result(queue.popleft())
+            yield result(queue.popleft())
     while queue:
-        yield from result(queue.popleft())
+        yield result(queue.popleft())
 
 
-def _local_pool(chunks: Iterator[Batch], workers: int) -> Iterator[dict[str, Any]]:
+def _local_pool(fn: Callable[[Batch], T], chunks: Iterator[Batch], workers: int) -> Iterator[T]:
+    from concurrent.futures import ProcessPoolExecutor  # imported only when a pool is asked for
+
     with ProcessPoolExecutor(max_workers=workers, initializer=warm) as pool:
-        def submit(chunk: Batch) -> Future[list[dict[str, Any]]]:
-            return pool.submit(extract_batch, chunk)
+        def submit(chunk: Batch) -> Future[T]:
+            return pool.submit(fn, chunk)
 
         yield from _bounded(submit, lambda f: f.result(), chunks, workers * 2)
 
@@ -111,7 +154,7 @@ def _current_client(scheduler: str) -> Any:
     return client if client.scheduler is not None and client.scheduler.address == scheduler else None
 
 
-def _dask(chunks: Iterator[Batch], scheduler: str, workers: int) -> Iterator[dict[str, Any]]:
+def _dask(fn: Callable[[Batch], T], chunks: Iterator[Batch], scheduler: str, workers: int) -> Iterator[T]:
     from contextlib import nullcontext
 
     from distributed import Client
@@ -121,23 +164,42 @@ def _dask(chunks: Iterator[Batch], scheduler: str, workers: int) -> Iterator[dic
             Client(scheduler, timeout=CONNECT_TIMEOUT) as client:  # type: ignore[no-untyped-call]
         n = max(workers, len(client.scheduler_info().get("workers", {})) or 1)
         client.run(warm)
+        remote = _pickled(fn)
 
         def submit(chunk: Batch) -> Any:
-            return client.submit(extract_pickled_batch, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL),
-                                 pure=False)
+            return client.submit(remote, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), pure=False)
 
-        yield from _bounded(submit, lambda f: unpack(f.result()), chunks, n * 4)
+        yield from _bounded(submit, lambda f: f.result(), chunks, n * 4)
+
+
+def run_batches(fn: Callable[[Batch], T], docs: Iterable[dict[str, Any]], workers: int = 1,
+                scheduler: str | None = None, batch_size: int = 200) -> Iterator[T]:
+    """``fn`` of each batch of ``(index, document)`` pairs, in input order: in this process, on a local process
+    pool (``workers`` > 1) or on a Dask cluster (``scheduler``). ``fn`` must be a module-level function."""
+    chunks = batches(docs, batch_size)
+    if scheduler:
+        yield from _dask(fn, chunks, scheduler, workers)
+    elif workers > 1:
+        yield from _local_pool(fn, chunks, workers)
+    else:
+        warm()
+        for chunk in chunks:
+            yield fn(chunk)
 
 
 def run_extraction(docs: Iterable[dict[str, Any]], workers: int = 1, scheduler: str | None = None,
                    batch_size: int = 200) -> Iterator[dict[str, Any]]:
     """Extract claims from ``docs`` (dicts with ``id``, ``text``, optional ``title``), in input order."""
-    chunks = batches(docs, batch_size)
-    if scheduler:
-        yield from _dask(chunks, scheduler, workers)
-    elif workers > 1:
-        yield from _local_pool(chunks, workers)
-    else:
-        warm()
-        for chunk in chunks:
-            yield from extract_batch(chunk)
+    if not scheduler and workers <= 1:
+        for batch in run_batches(extract_batch, docs, batch_size=batch_size):
+            yield from batch
+        return
+    for packed in run_batches(extract_batch_packed, docs, workers, scheduler, batch_size):
+        yield from unpack(packed)
+
+
+def run_extraction_jsonl(docs: Iterable[dict[str, Any]], workers: int = 1, scheduler: str | None = None,
+                         batch_size: int = 200) -> Iterator[JsonlBatch]:
+    """``run_extraction`` as JSONL bytes per batch (what ``survindex extract -o`` writes), encoded where the
+    claims are found, so the collecting process does no per-claim work."""
+    return run_batches(extract_batch_jsonl, docs, workers, scheduler, batch_size)
