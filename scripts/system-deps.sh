@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests need (Debian): chromium for browser tests, postgresql for the PostgreSQL suites,
-# nodejs/npm for the offline map and JS assets. Installs only what is missing.
+# nodejs/npm for the offline map and JS assets, a C compiler and the Python headers for the optional compiled
+# (mypyc) build of the extractor. Installs only what is missing.
 # usage: scripts/system-deps.sh [npm|all]   (npm: only what `make demo` needs; all: what `make test` needs too)
 set -euo pipefail
 need=()
@@ -8,6 +9,9 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${1:-all}" = all ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v cc >/dev/null 2>&1 || need+=(gcc)
+  "${PY:-python3}" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || need+=(python3-dev)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -91,3 +91,45 @@ def test_access_in_contrastive_clause_keeps_deployment() -> None:
 def test_stage_cues(text: str, stage: str) -> None:
     claims = [c for c in extract_document({"id": "t", "text": text}) if c["kind"] == "deployment"]
     assert claims and {c["stage"] for c in claims} == {stage}
+
+
+@pytest.mark.parametrize("text", [
+    "The Department of Campus Safety at Ridgeview College bought six drones for event security in 2019.",
+    "Ridgeview University's campus security office tested body-worn cameras before issuing them to patrol officers.",
+])
+def test_campus_safety_offices_are_american_when_no_other_country_is_named(text: str) -> None:
+    assert _countries(text) == {"USA"}
+
+
+def test_campus_security_abroad_keeps_its_country() -> None:
+    text = "Campus security at the University of Nairobi installed Hikvision cameras in Kenya last year."
+    assert _countries(text) == {"KEN"}
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("China Eximbank provides loan for Border Surveillance System Project (CCTV and scanners) at Tajikistan border "
+     "posts", {"TJK"}),
+])
+def test_the_only_country_named_at_a_border_is_the_recipient(title: str, expected: set[str]) -> None:
+    claims = extract_document({"id": "t", "text": title})
+    assert {c["country"] for c in claims if c["country"]} == expected
+
+
+def test_a_us_agency_along_the_mexico_border_stays_american() -> None:
+    text = "The Border Patrol installed surveillance towers with cameras along the Mexico border near Nogales."
+    assert _countries(text) == {"USA"}
+
+
+@pytest.mark.parametrize("text", [
+    "In 2021 the university abandoned a proposal to use face recognition on campus after student protests.",
+    "The city council shelved its plan to buy police drones.",
+    "The department dropped a bid for license plate readers.",
+])
+def test_an_abandoned_plan_is_not_a_deployment(text: str) -> None:
+    assert not _deployments(text)
+
+
+def test_an_abandoned_program_that_ran_is_still_a_cancelled_deployment() -> None:
+    claims = extract_document({"id": "t", "text": "Police in Oakland County abandoned the ShotSpotter program in 2020."})
+    assert {(c["technology"], c["stage"]) for c in claims if c["kind"] == "deployment"} == {
+        ("gunshot_detection", "cancelled")}

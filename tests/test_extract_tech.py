@@ -112,3 +112,15 @@ def test_no_carry_without_a_new_country() -> None:
     got = [c for c in extract("doc-t", "Swedish police used Clearview AI's facial recognition app. "
                                        "The app was later withdrawn.") if c.kind == "deployment"]
     assert {c.country for c in got} <= {"SWE"}
+
+
+@pytest.mark.parametrize("title", [
+    "China Eximbank provides $120 million loan for Integrated Public Security Centre Project in Maputo",
+    "Huawei to build an integrated security platform for the national police of Zambia",
+])
+def test_integrated_security_centres_are_safe_city(title: str) -> None:
+    assert "safe_city" in _techs(title)
+
+
+def test_integrated_water_system_is_not_safe_city() -> None:
+    assert "safe_city" not in _techs("China grants RMB 50 million for Integrated Water Supply System Project")

@@ -18,7 +18,9 @@ NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s
                r"refused to", r"not " + _ADVERBS + r"(?:own|use|deploy)", r"no plans? to",
                r"declined to (?:buy|use|purchase|deploy|acquire)", r"(?:chose|opted|decided) not to (?:buy|use|purchase|"
                r"deploy|acquire|install)", r"rejected claims", r"false reports?",
-               r"rejected (?:a |an |the )?(?:plan|proposal|offer|bid|purchase)s?")
+               r"rejected (?:a |an |the )?(?:plan|proposal|offer|bid|purchase)s?",
+               r"(?:abandoned|dropped|shelved|withdrew|scrapped) (?:a |an |the |its |their )?(?:plan|proposal|bid|idea)s? "
+               r"(?:to|for)")
 SPECULATION = _rx(r"plans? to", r"planned to", r"planning to", r"considering", r"considers?", r"may", r"might",
                   r"could", r"would", r"intends? to", r"hopes? to", r"proposed", r"proposes?", r"seeks? to",
                   r"sought", r"seeking", r"reportedly", r"allegedly", r"rumou?red", r"potential(?:ly)?",
@@ -49,7 +51,8 @@ _STAGE_SETS = tuple((name, frozenset(c for c in cs if " " not in c),
                      tuple((c.split()[0], c) for c in cs if " " in c)) for name, cs in STAGE_CUES)
 _STAGE_WORDS = frozenset(w for _, singles, phrases in _STAGE_SETS for w in (*singles, *(f for f, _ in phrases)))
 _WORD = re.compile(r"[a-z]+")
-NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false t".split())
+NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false t abandoned dropped "
+                               "shelved withdrew scrapped".split())
 SPECULATION_TRIGGERS = frozenset(
     "plan plans planned planning considering consider considers may might could would intend intends hope hopes "
     "proposed propose proposes seek seeks sought seeking reportedly allegedly rumored rumoured potential potentially "

@@ -90,6 +90,7 @@ class Sentence:
     readings: dict[str, set[str]] = field(default_factory=dict)  # such a country -> the place's other readings
     named: set[str] = field(default_factory=set)  # countries named (name, demonym, US place) in any role
     supplier_countries: list[str] = field(default_factory=list)
+    border: tuple[str, ...] = ()  # countries named only as the other side of a border ("the Mexico border")
     agency: bool = False  # a US agency cue, strong or weak ("county")
     strong_agency: bool = False  # a cue only US agencies use ("sheriff", "police department", "FBI")
     cache: dict[str, object] = field(default_factory=dict)  # per-sentence memo for the rules
@@ -401,6 +402,8 @@ def _countries(s: Sentence, company_starts: list[int]) -> None:
                 s.financiers.append(("", c.value, m.start))
             continue
         if role in ("border", "market"):
+            if role == "border" and c.value not in s.border:
+                s.border += (c.value,)
             continue
         if role == "weak" and c.detail in ("place", "us_place"):
             role = "strong"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from survindex.model.money import CURRENCY_TOKENS, SCALE_WORDS
 
@@ -21,8 +21,7 @@ _DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"(?<![#\d$,.])(?:19[89]\d|20[0-4]\d)(?![\d,])")
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(NamedTuple):
     amount: float
     currency: str | None
     raw: str

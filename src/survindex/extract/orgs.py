@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from survindex.extract.gazetteer import lexicon
 
@@ -31,8 +31,7 @@ PRODUCT_NOUNS = frozenset("camera cameras drone drones system systems trailer tr
                           "device devices software platform unit units scanner scanners app sensors sensor".split())
 
 
-@dataclass(frozen=True)
-class Org:
+class Org(NamedTuple):
     start: int
     end: int
     name: str

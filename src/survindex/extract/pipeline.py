@@ -65,8 +65,13 @@ def _context(sents: list[Sentence], text: str, title: str | None) -> DocContext:
     if ctx.default_country is None:
         named = {c for s in sents for c in s.deploy}
         short = len(sents) <= SHORT_DOCUMENT
-        if (short and len(named) == 1) or (_american(sents) and named <= {"USA"}):
+        american = _american(sents)
+        if (short and len(named) == 1) or (american and named <= {"USA"}):
             ctx.default_country = named.pop() if named else "USA"
+        elif not named and not american:  # "… at Uzbekistan border crossing points": the only country named
+            borders = {c for s in sents for c in s.border}
+            if len(borders) == 1:
+                ctx.default_country = borders.pop()
     return ctx
 
 

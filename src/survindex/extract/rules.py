@@ -213,7 +213,9 @@ def deployment_claims(s: Sentence, ctx: DocContext, require_country: bool = Fals
     if not countries and not (s.suppliers or s.agency or cues.USER_NOUN.search(s.text) or s.techs):
         return []
     out: list[dict[str, Any]] = []
-    for tech in techs or [None]:  # type: ignore[list-item]
+    tech_options: list[Tech | None] = [*techs] or [None]
+    country_options: list[str | None] = [*countries] or [None]
+    for tech in tech_options:
         negated, hedged, stage = _clause_flags(s, tech.start if tech else s.start)
         if negated:
             # Denied or refused ("denied that the system uses facial recognition", "did not purchase a drone"):
@@ -223,7 +225,7 @@ def deployment_claims(s: Sentence, ctx: DocContext, require_country: bool = Fals
             if _refused(s, tech.start if tech else s.start):
                 continue
             negated = False
-        for country in countries or [None]:  # type: ignore[list-item]
+        for country in country_options:
             for party in suppliers:
                 out.append(_deployment(s, tech, country, party, where, stage, negated, hedged))
     return out[:MAX_PER_SENTENCE]

@@ -98,7 +98,9 @@ FAMILIES: tuple[_Family, ...] = (
             _p(r"\b(?:police|security|public security|integrated|city|emergency)\s+command\s+(?:and\s+\w+\s+)?"
                r"cent(?:er|re)s?\b", "command", _CENTRE),
             _p(r"\bemergency\s+(?:response|command|dispatch)\s+cent(?:er|re)s?\b", "emergency", _CENTRE),
-            _p(r"\bC[2-5]I\b", "c i")),
+            _p(r"\bC[2-5]I\b", "c i"),
+            _p(r"\bintegrated\s+(?:public\s+)?security\s+(?:cent(?:er|re)|systems?|platforms?|networks?|solutions?)\b",
+               "integrated security")),
     # surveillance gear given to or bought for a security body: "surveillance equipment for the National Police"
     _family("video_surveillance",
             _p(r"\bsurveillance\s+(?:equipment|devices|hardware|gear|kits?|technolog(?:y|ies))\s+(?:for|to)\s+(?:the\s+)?"

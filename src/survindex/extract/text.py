@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_SENTENCE = 1200  # longer runs without a sentence end are cut at whitespace, so rules stay linear
 
@@ -45,9 +45,9 @@ def _fold_same_length(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True)
-class Normalised:
-    """``norm`` is the folded text with whitespace runs collapsed; ``orig(i)`` maps a norm index back."""
+class Normalised(NamedTuple):
+    """``norm`` is the folded text with whitespace runs collapsed; ``orig(i)`` maps a norm index back.
+    (A named tuple: built once per document and sentence, and cheaper to build than a frozen dataclass.)"""
 
     norm: str
     breaks: tuple[int, ...]
