@@ -81,6 +81,7 @@ class Sentence:
     end: int
     text: str
     mentions: list[Mention]
+    words: frozenset[str]  # lower-case words (``cues.words_of``), for cheap trigger tests before a regex runs
     techs: list[Tech] = field(default_factory=list)
     generic: list[int] = field(default_factory=list)  # document offsets of generic camera mentions
     suppliers: list[Party] = field(default_factory=list)
@@ -95,18 +96,11 @@ class Sentence:
     strong_agency: bool = False  # a cue only US agencies use ("sheriff", "police department", "FBI")
     cache: dict[str, object] = field(default_factory=dict)  # per-sentence memo for the rules
 
-    def words(self) -> frozenset[str]:
-        """Lower-case words of the sentence (computed once)."""
-        got = self.cache.get("words")
-        if got is None:
-            got = self.cache["words"] = cues.words_of(self.text)
-        return got  # type: ignore[return-value]
-
     def separators(self) -> list[tuple[int, int]]:
         """Clause separator spans (computed once)."""
         got = self.cache.get("seps")
         if got is None:
-            got = self.cache["seps"] = cues.clause_separators(self.text, self.words())
+            got = self.cache["seps"] = cues.clause_separators(self.text, self.words)
         return got  # type: ignore[return-value]
 
 
@@ -148,7 +142,7 @@ def country_role(s: Sentence, m: Mention, company_starts: list[int]) -> str:
     after, before = _after(s, m), _before(s, m)
     entry = m.kinds.get("country")
     named = entry is not None and entry.detail in ("name", "demonym")
-    words = s.words()
+    words = s.words
     if named and not words.isdisjoint(_BORDER_WORDS) and (_BORDER_AFTER.match(after)
                                                           or _BORDER_BEFORE.search(before)):
         return "border"
@@ -283,7 +277,7 @@ def analyse(s: Sentence, full: bool = True) -> Sentence:
         _countries(s, [])
         return s
     tech_starts = {m.start - s.start for m in s.mentions if m.kinds.get("tech")}
-    orgs = find_orgs(s.text, tech_starts, s.words())
+    orgs = find_orgs(s.text, tech_starts, s.words)
     known = [(m.start, m.end) for m in s.mentions if not m.kinds.keys().isdisjoint(_NAME_KINDS)]
     org_spans = [(s.start + o.start, s.start + o.end) for o in orgs if o.how != "product"]  # "Axon Flex cameras"
     company_starts: list[int] = []
@@ -342,7 +336,7 @@ _SECURE = re.compile(r"\b(?:police|polic\w+|security|surveillance|safety|crime|c
 def _techs(s: Sentence, org_spans: list[tuple[int, int]]) -> None:
     if "Safe" in s.text:
         _safe_place(s)
-    for key, pos in techpatterns.find(s.text, s.words()):
+    for key, pos in techpatterns.find(s.text, s.words):
         if all(x.key != key for x in s.techs):
             s.techs.append(Tech(key, s.start + pos, True))
     company_at = {m.start for m in s.mentions if m.kinds.get("company")}
@@ -361,8 +355,8 @@ def _techs(s: Sentence, org_spans: list[tuple[int, int]]) -> None:
 
 
 def _financing_words(s: Sentence) -> bool:
-    return bool(cues.flow_type_of(s.text, s.words()) or cues.finance_verb(s.text, s.words()) or "$" in s.text
-                or not s.words().isdisjoint(_CURRENCY_WORDS))
+    return bool(cues.flow_type_of(s.text, s.words) or cues.finance_verb(s.text, s.words) or "$" in s.text
+                or not s.words.isdisjoint(_CURRENCY_WORDS))
 
 
 _CURRENCY_WORDS = frozenset({"rmb", "usd", "cny", "yuan", "eur", "dollars", "million", "billion"})

@@ -28,7 +28,8 @@ def _sentences(text: str) -> list[Sentence]:
     for a, b in sentences(text):
         i, j = bisect_left(starts, a), bisect_left(starts, b)
         ms: list[Mention] = [m for m in mentions[i:j] if m.end <= b]
-        out.append(Sentence(a, b, text[a:b], ms))
+        t = text[a:b]
+        out.append(Sentence(a, b, t, ms, cues.words_of(t)))
     return out
 
 
@@ -143,7 +144,7 @@ def _extract(doc_id: str, text: str, title: str | None,
     for s, depth in analysed:
         if s.deploy:
             ctx.recent, ctx.recent_age = list(s.deploy), 0
-        elif ctx.recent and ctx.recent_age <= 4 and not s.words().isdisjoint(cues.ANAPHOR_TRIGGERS) \
+        elif ctx.recent and ctx.recent_age <= 4 and not s.words.isdisjoint(cues.ANAPHOR_TRIGGERS) \
                 and cues.ANAPHOR.search(s.text):
             s.deploy = list(ctx.recent)
         if s.techs:
@@ -162,9 +163,9 @@ def _extract(doc_id: str, text: str, title: str | None,
 def _by_pattern(s: Sentence, depth: int) -> tuple[Sentence, int]:
     """A sentence the automaton found nothing key in, but a technology pattern matches ("sensors that listen
     for gunfire", "Safe Zanzibar Project"): analysed in full after all."""
-    if depth == 2 or not (techpatterns.find(s.text, s.words()) or "Safe " in s.text):
+    if depth == 2 or not (techpatterns.find(s.text, s.words) or "Safe " in s.text):
         return s, depth
-    return analyse(Sentence(s.start, s.end, s.text, s.mentions)), 2
+    return analyse(Sentence(s.start, s.end, s.text, s.mentions, s.words)), 2
 
 
 _TECH_ANAPHOR = re.compile(r"\b(?:the|this|that|its|their|same)\s+(?:\w+\s+)?(?:app|application|system|software|"
@@ -176,7 +177,7 @@ _TECH_ANAPHOR_WORDS = frozenset({"app", "application", "system", "software", "te
 def _carry_tech(s: Sentence, last: Sentence) -> bool:
     """"Police in Finland also tested the app": a sentence that names a new deployment country and refers to
     the previous technology by a definite noun inherits that technology and its suppliers."""
-    if s.generic or not s.deploy or set(s.deploy) <= set(last.deploy) or s.words().isdisjoint(_TECH_ANAPHOR_WORDS):
+    if s.generic or not s.deploy or set(s.deploy) <= set(last.deploy) or s.words.isdisjoint(_TECH_ANAPHOR_WORDS):
         return False
     if _TECH_ANAPHOR.search(s.text) is None:
         return False

@@ -135,7 +135,7 @@ def countries_for(s: Sentence, ctx: DocContext) -> tuple[list[str], str]:
     """Deployment countries and where they came from: sentence | context | default | none."""
     if s.deploy:
         return s.deploy, "sentence"
-    if not s.words().isdisjoint(cues.MANY_TRIGGERS) and cues.MANY_COUNTRIES.search(s.text):
+    if not s.words.isdisjoint(cues.MANY_TRIGGERS) and cues.MANY_COUNTRIES.search(s.text):
         return [], "none"
     if ctx.recent and ctx.recent_age <= 2:
         return ctx.recent, "context"
@@ -148,7 +148,7 @@ def _sentence_cues(s: Sentence) -> tuple[list[tuple[int, int]], bool, str, list[
     """Negation cue spans, whether the sentence speculates, its stage and clause separators: once per sentence."""
     got = s.cache.get("cues")
     if got is None:
-        words = s.words()
+        words = s.words
         negations = ([m.span() for m in cues.NEGATION.finditer(s.text)]
                      if not words.isdisjoint(cues.NEGATION_TRIGGERS) else [])
         hedged = not words.isdisjoint(cues.SPECULATION_TRIGGERS) and bool(cues.SPECULATION.search(s.text))
@@ -237,7 +237,7 @@ _CONTRAST_WORDS = frozenset({"but", "however", "though", "although", "instead", 
 def _refused(s: Sentence, pos: int) -> bool:
     """A negated technology stays refused unless a contrasting clause gives the agency access another way
     ("while the Sheriff's Office does not own a cell-site simulator, deputies can access one maintained by …")."""
-    if s.words().isdisjoint(_CONTRAST_WORDS):
+    if s.words.isdisjoint(_CONTRAST_WORDS):
         return True
     a, b = cues.clause_bounds(s.text, pos - s.start, s.separators())
     return not any(not a <= m.start() < b for m in cues.ACCESS.finditer(s.text))
@@ -279,7 +279,7 @@ def _funding_company(s: Sentence) -> Party | None:
     """A company that funds the project itself: the subject of a finance verb ("ZTE grants $3.5 million …",
     "Huawei has donated …") or its agent ("funded by Huawei"); not a builder in a coordinated predicate
     ("built by CEIEC and Huawei and financed by Chinese loans") nor a maker named near the word "grant"."""
-    if cues.finance_verb(s.text, s.words()) is None:
+    if cues.finance_verb(s.text, s.words) is None:
         return None
     ends = {m.start: m.end for m in s.mentions if m.kinds.get("company") is not None}
     for verb in cues.FINANCE_VERB.finditer(s.text):
@@ -309,9 +309,9 @@ def _financier(s: Sentence) -> tuple[str, str | None, bool] | None:
     """(canonical name, country, resolved) of the first lender/donor named in the sentence; a company that
     funds a project ("ZTE grants $3.5 million for …") when no lender is named."""
     if not s.financiers:
-        if not s.suppliers or cues.finance_verb(s.text, s.words()) is None:
+        if not s.suppliers or cues.finance_verb(s.text, s.words) is None:
             return None  # both a funding company and a funding country are the subject or agent of such a verb
-        if not (_money(s) or cues.flow_type_of(s.text, s.words())):
+        if not (_money(s) or cues.flow_type_of(s.text, s.words)):
             return None
         funder = _funding_company(s)
         if funder is not None:
@@ -355,13 +355,13 @@ def financing_claims(s: Sentence, ctx: DocContext) -> list[dict[str, Any]]:
     if fin is None:
         return []
     money = _money(s)
-    if not (cues.finance_verb(s.text, s.words()) or money or cues.flow_type_of(s.text, s.words())):
+    if not (cues.finance_verb(s.text, s.words) or money or cues.flow_type_of(s.text, s.words)):
         return []
     techs = sentence_techs(s, ctx)
     if not techs:
         return []
     name, fin_country, resolved = fin
-    flow = cues.flow_type_of(s.text, s.words())
+    flow = cues.flow_type_of(s.text, s.words)
     if flow is None and not cues.FUNDING_ONLY.search(s.text):
         flow = "loan" if "bank" in name.lower() else "grant"
     deploy = [c for c in s.deploy if c != fin_country] or [c for c in countries_for(s, ctx)[0] if c != fin_country]
