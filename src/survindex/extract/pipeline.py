@@ -181,7 +181,7 @@ def _carry_tech(s: Sentence, last: Sentence) -> bool:
         return False
     if _TECH_ANAPHOR.search(s.text) is None:
         return False
-    s.techs = [Tech(t.key, t.start, False) for t in last.techs]
+    s.techs = [Tech(t.key, s.start, False) for t in last.techs]  # at this sentence: its clause decides
     s.suppliers = s.suppliers or list(last.suppliers)
     return True
 
