@@ -133,3 +133,11 @@ def test_an_abandoned_program_that_ran_is_still_a_cancelled_deployment() -> None
     claims = extract_document({"id": "t", "text": "Police in Oakland County abandoned the ShotSpotter program in 2020."})
     assert {(c["technology"], c["stage"]) for c in claims if c["kind"] == "deployment"} == {
         ("gunshot_detection", "cancelled")}
+
+
+@pytest.mark.parametrize("text", [
+    "A proposal to add facial recognition to the city's cameras was rejected by the council in 2020.",
+    "Plans for police drones were voted down by residents.",
+])
+def test_a_rejected_proposal_in_the_passive_is_not_a_deployment(text: str) -> None:
+    assert not [t for _, t in _deployments(text) if t in ("facial_recognition", "drone")]

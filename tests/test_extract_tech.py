@@ -124,3 +124,17 @@ def test_integrated_security_centres_are_safe_city(title: str) -> None:
 
 def test_integrated_water_system_is_not_safe_city() -> None:
     assert "safe_city" not in _techs("China grants RMB 50 million for Integrated Water Supply System Project")
+
+
+@pytest.mark.parametrize("text", [
+    "Rwanda's intelligence service bought lawful interception software from a European vendor in 2017.",
+    "Investigators found that the Mexican government had used spyware against journalists.",
+])
+def test_interception_tools_and_spyware_are_other_surveillance(text: str) -> None:
+    assert "other" in _techs(text)
+
+
+def test_cameras_equipped_later_in_the_sentence_are_a_camera_network_too() -> None:
+    text = ("Police in Lusaka installed 600 cameras at junctions across the capital, most of them equipped with "
+            "licence plate recognition.")
+    assert {"video_surveillance", "license_plate_recognition"} <= _techs(text)

@@ -20,7 +20,9 @@ NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s
                r"deploy|acquire|install)", r"rejected claims", r"false reports?",
                r"rejected (?:a |an |the )?(?:plan|proposal|offer|bid|purchase)s?",
                r"(?:abandoned|dropped|shelved|withdrew|scrapped) (?:a |an |the |its |their )?(?:plan|proposal|bid|idea)s? "
-               r"(?:to|for)")
+               r"(?:to|for)",
+               r"(?:plan|proposal|bid|offer|request)s? (?:to|for) (?:[\w’'-]+ ){1,8}?(?:was|were|has been|have been|had been) "
+               r"(?:rejected|abandoned|dropped|shelved|scrapped|withdrawn|blocked|vetoed|turned down|voted down)")
 SPECULATION = _rx(r"plans? to", r"planned to", r"planning to", r"considering", r"considers?", r"may", r"might",
                   r"could", r"would", r"intends? to", r"hopes? to", r"proposed", r"proposes?", r"seeks? to",
                   r"sought", r"seeking", r"reportedly", r"allegedly", r"rumou?red", r"potential(?:ly)?",
@@ -52,7 +54,8 @@ _STAGE_SETS = tuple((name, frozenset(c for c in cs if " " not in c),
 _STAGE_WORDS = frozenset(w for _, singles, phrases in _STAGE_SETS for w in (*singles, *(f for f, _ in phrases)))
 _WORD = re.compile(r"[a-z]+")
 NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false t abandoned dropped "
-                               "shelved withdrew scrapped".split())
+                               "shelved withdrew scrapped plan plans proposal proposals bid bids offer offers request "
+                               "requests".split())
 SPECULATION_TRIGGERS = frozenset(
     "plan plans planned planning considering consider considers may might could would intend intends hope hopes "
     "proposed propose proposes seek seeks sought seeking reportedly allegedly rumored rumoured potential potentially "

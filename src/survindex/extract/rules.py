@@ -70,6 +70,8 @@ def _camera_setting(s: Sentence, ctx: DocContext) -> bool:
 
 _WITH_ABILITY = re.compile(r"\s+(?:equipped\s+|fitted\s+)?with\s+(?:[\w-]+\s+){0,4}?(?:recognition|identification|"
                            r"analytics|detection|capabilit(?:y|ies))\b", re.IGNORECASE)
+_EQUIPPED = re.compile(r"\b(?:equipped|fitted|outfitted|upgraded)\s+with\s+(?:[\w-]+\s+){0,5}?(?:recognition|"
+                       r"identification|analytics|detection)\b", re.IGNORECASE)  # "cameras …, many of them equipped with …"
 _AS_SOURCE = re.compile(r"[\w-]*\s+(?:feeds?|footage|images?|stills?|video|recordings?|data)\b", re.IGNORECASE)
 _FROM_SOURCE = re.compile(r"\b(?:feeds?|footage|images?|stills?|video|recordings?)\s+(?:from|of)\s+(?:[\w,-]+\s+){0,5}?"
                           r"[\w,-]+$", re.IGNORECASE)
@@ -86,7 +88,7 @@ def _camera_network(s: Sentence, techs: list[Tech]) -> int | None:
     starts = {t.start for t in techs}
     for g in s.generic:
         end = _mention_end(s, g)
-        if _WITH_ABILITY.match(s.text, end):
+        if _WITH_ABILITY.match(s.text, end) or _EQUIPPED.search(s.text, end):
             return g
     if any(t.key in CAMERA_TYPES for t in techs):
         return None
