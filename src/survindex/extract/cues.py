@@ -90,11 +90,6 @@ EXPORT_VERB = _rx(r"exports?", r"exported", r"exporters?", r"exporting", r"sells
                   r"supplying", r"is home to", r"based in", r"headquartered in", r"is a major supplier")
 EXPORT_TRIGGERS = frozenset("export exports exported exporter exporters exporting sell sells sold supply supplies "
                             "supplied supplier suppliers supplying home based headquartered".split())
-REFUSAL = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will)\s*(?:not|n[’']t)\s+(?:own|use|have|deploy|operate|buy|"
-              r"purchase|acquire|possess|install|employ|going to use)",
-              r"never (?:used|deployed|bought|purchased|acquired|installed)", r"refused to", r"declined to",
-              r"decided (?:not to|against)", r"no longer uses?", r"chose not to", r"opted not to",
-              r"rejected (?:a|an|the)? ?(?:plan|proposal|offer|contract|purchase|bid)s?")
 # Access without ownership: "does not own a cell-site simulator, but … can access one maintained by the Marshals"
 ACCESS = _rx(r"access(?:es|ed|ing)?", r"borrow(?:s|ed|ing)?", r"shar(?:e|es|ed|ing) (?:with|by)", r"maintained by",
              r"owned by", r"operated by", r"on loan", r"loaned", r"relies on", r"rely on", r"through (?:the|a|an)")
