@@ -176,3 +176,46 @@ def test_words_of_is_the_lower_case_letter_runs(text: str) -> None:
     from survindex.extract.cues import words_of
 
     assert words_of(text) == frozenset(re.findall(r"[a-z]+", text.lower()))
+
+
+# -- wording families seen in campus-police summaries and loan titles (extractor 0.5.0) ------------------------
+@pytest.mark.parametrize("text, tech, country", [
+    ("The Ridgeview University Police Department signed an agreement with Axon covering Body 4 cameras for officers.",
+     "body_worn_camera", "USA"),
+    ("Detectives at the Lakeside Police Department ran searches during a free trial of Clearview AI in 2020.",
+     "facial_recognition", "USA"),
+    ("SFPD analysts used Amazon Rekognition on booking photos.", "facial_recognition", "USA"),
+    ("The Carver County Sheriff's Office added cameras that can match faces against a watch list.",
+     "facial_recognition", "USA"),
+])
+def test_campus_and_city_police_wording(text: str, tech: str, country: str) -> None:
+    from survindex.extract.pipeline import extract_document
+
+    claims = [c for c in extract_document({"id": "t", "text": text}) if c["kind"] == "deployment"]
+    assert (country, tech) in {(c["country"], c["technology"]) for c in claims}
+
+
+@pytest.mark.parametrize("text", [
+    "The city council voted against a proposed pilot of gunshot detection sensors.",
+    "The university abandoned a proposal in 2019 to run face recognition on its camera network.",
+])
+def test_plans_voted_down_or_abandoned_are_not_claimed(text: str) -> None:
+    from survindex.extract.pipeline import extract_document
+
+    techs = {c["technology"] for c in extract_document({"id": "t", "text": text}) if c["kind"] == "deployment"}
+    assert not techs & {"gunshot_detection", "facial_recognition"}
+
+
+@pytest.mark.parametrize("title, country", [
+    ("China Eximbank provides $40 million loan for Police Radio and Command Dispatch System Project in Luanda", "AGO"),
+    ("Chinese Government grants RMB 80 million for border surveillance and monitoring equipment to the Tajik "
+     "Border Troops", "TJK"),
+    ("China Eximbank provides loan for Dakar Urban Video Protection Project", "SEN"),
+    ("China funds border security monitoring equipment at Bhutanese checkpoints on the Tibet frontier", "BTN"),
+])
+def test_loan_titles_for_command_dispatch_border_monitoring_and_video_protection(title: str, country: str) -> None:
+    from survindex.extract.pipeline import extract_document
+
+    claims = extract_document({"id": "t", "text": title})
+    assert any(c["technology"] not in (None, "other") for c in claims)
+    assert country in {c["country"] for c in claims}

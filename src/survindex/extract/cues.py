@@ -10,7 +10,8 @@ def _rx(*alts: str) -> re.Pattern[str]:
 
 
 _NEG_VERB = (r"(?:own|use|used|using|have|deploy|deployed|operate|buy|bought|purchase|purchased|acquire|possess|"
-             r"install|installed|employ|going to use|be used|been used|supply|supplied|sell|sold|provide|provided)")
+             r"install|installed|employ|going to use|be used|been used|supply|supplied|sell|sold|provide|provided|"
+             r"receive|received|get|obtain)")
 _ADVERBS = r"(?:(?:currently|yet|ever|actually|presently|now|still|really|directly|officially|routinely)\s+){0,2}"
 # Denials and refusals. A deployment in their scope is not claimed (see rules.deployment_claims).
 NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s*(?:not|n[’']t)\s+" + _ADVERBS + _NEG_VERB,
@@ -20,7 +21,9 @@ NEGATION = _rx(r"(?:does|do|did|has|have|had|is|are|was|were|will|would|could)\s
                r"deploy|acquire|install)", r"rejected claims", r"false reports?",
                r"rejected (?:a |an |the )?(?:plan|proposal|offer|bid|purchase)s?",
                r"(?:abandoned|dropped|shelved|withdrew|scrapped) (?:a |an |the |its |their )?(?:plan|proposal|bid|idea)s? "
-               r"(?:to|for)",
+               r"(?:[\w,]+ ){0,3}?(?:to|for)",
+               r"(?:voted against|voted down|turned down|blocked|vetoed|rejected) (?:a |an |the |its |their )?(?:proposed )?"
+               r"(?:plan|proposal|pilot|purchase|contract|bid|offer|request)s?",
                r"(?:plan|proposal|bid|offer|request)s? (?:to|for) (?:[\w’'-]+ ){1,8}?(?:was|were|has been|have been|had been) "
                r"(?:rejected|abandoned|dropped|shelved|scrapped|withdrawn|blocked|vetoed|turned down|voted down)")
 SPECULATION = _rx(r"plans? to", r"planned to", r"planning to", r"considering", r"considers?", r"may", r"might",
@@ -55,7 +58,7 @@ _STAGE_WORDS = frozenset(w for _, singles, phrases in _STAGE_SETS for w in (*sin
 _WORD = re.compile(r"[a-z]+")
 NEGATION_TRIGGERS = frozenset("not denied denies deny no never refused declined rejected false t abandoned dropped "
                                "shelved withdrew scrapped plan plans proposal proposals bid bids offer offers request "
-                               "requests".split())
+                               "requests voted turned blocked vetoed".split())
 SPECULATION_TRIGGERS = frozenset(
     "plan plans planned planning considering consider considers may might could would intend intends hope hopes "
     "proposed propose proposes seek seeks sought seeking reportedly allegedly rumored rumoured potential potentially "
@@ -82,7 +85,7 @@ FINANCE_VERB = _rx(r"provides?", r"provided", r"donat(?:es|ed)", r"grants?", r"g
 SUPPLY_VERB = _rx(r"suppl(?:y|ies|ied|ying)", r"sold", r"sells?", r"selling", r"provided", r"provides?",
                   r"manufactured by", r"made by", r"built by", r"developed by", r"installed by", r"from",
                   r"contract with", r"agreement with", r"partnership with", r"partnered with", r"partners with",
-                  r"partnering with", r"contracted with", r"uses?", r"used", r"using", r"tested", r"trial(?:l)?ed", r"piloted", r"deploys?", r"deployed",
+                  r"partnering with", r"contracted with", r"uses?", r"used", r"using", r"tested", r"trial(?:l)?ed", r"trials? of", r"piloted", r"pilots? of", r"deploys?", r"deployed",
                   r"licen[cs]es?", r"subscri(?:bes?|bed|ption)", r"worked with",
                   r"working with", r"deal with", r"through", r"by", r"brand", r"vendor", r"purchased",
                   r"bought", r"acquired")

@@ -141,9 +141,9 @@ def country_role(s: Sentence, m: Mention, company_starts: list[int]) -> str:
     """supplier | border | market | financier | strong | weak for one country mention."""
     after, before = _after(s, m), _before(s, m)
     entry = m.kinds.get("country")
-    named = entry is not None and entry.detail in ("name", "demonym")
+    can_border = entry is not None and entry.detail in ("name", "demonym", "place")  # not a US city ("El Paso")
     words = s.words
-    if named and not words.isdisjoint(_BORDER_WORDS) and (_BORDER_AFTER.match(after)
+    if can_border and not words.isdisjoint(_BORDER_WORDS) and (_BORDER_AFTER.match(after)
                                                           or _BORDER_BEFORE.search(before)):
         return "border"
     if not words.isdisjoint(_MARKET_WORDS) and (_MARKET_AFTER.match(after) or _MARKET_BEFORE.search(before)):
@@ -258,12 +258,17 @@ def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+_PD_ACRONYM = re.compile(r"\b[A-Z]{1,4}PD\b")  # "NYPD", "LAPD", "SFPD": how US police departments are named
+
+
 def _agency(s: Sentence) -> None:
     for m in s.mentions:
         cue = m.kinds.get("agency")
         if cue is not None:
             s.agency = True
             s.strong_agency = s.strong_agency or cue.detail != "weak"
+    if "PD" in s.text and _PD_ACRONYM.search(s.text):
+        s.agency = s.strong_agency = True
 
 
 _NAME_KINDS = frozenset({"company", "financier", "country", "agency", "region"})

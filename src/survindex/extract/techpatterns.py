@@ -100,7 +100,8 @@ FAMILIES: tuple[_Family, ...] = (
             _p(r"\bemergency\s+(?:response|command|dispatch)\s+cent(?:er|re)s?\b", "emergency", _CENTRE),
             _p(r"\bC[2-5]I\b", "c i"),
             _p(r"\bintegrated\s+(?:public\s+)?security\s+(?:cent(?:er|re)|systems?|platforms?|networks?|solutions?)\b",
-               "integrated security")),
+               "integrated security"),
+            _p(r"\bcommand\s+(?:and\s+)?dispatch\b", "command dispatch")),
     # surveillance gear given to or bought for a security body: "surveillance equipment for the National Police"
     _family("video_surveillance",
             _p(r"\bsurveillance\s+(?:equipment|devices|hardware|gear|kits?|technolog(?:y|ies))\s+(?:for|to)\s+(?:the\s+)?"
@@ -109,7 +110,10 @@ FAMILIES: tuple[_Family, ...] = (
                "equipment devices hardware gear kit kits technology technologies", "for to"),
             _p(r"\b(?:border|security|police|public security)\s+surveillance\s+(?:equipment|devices|hardware|kits?)\s+"
                r"(?:project|programme|program|procurement)\b", "surveillance", "equipment devices hardware kit kits",
-               "project programme program procurement")),
+               "project programme program procurement"),
+            # "border surveillance and monitoring equipment", "border security monitoring equipment"
+            _p(r"\bborder\s+(?:security\s+)?(?:surveillance|monitoring)\s+(?:and\s+\w+\s+)?(?:equipment|devices|hardware|"
+               r"systems?|kits?)\b", "border", "surveillance monitoring", "equipment devices hardware system systems kit kits")),
     # devices that pose as a phone mast: "a tracking device that mimics a cell tower"
     _family("cell_site_simulator",
             _p(r"\b(?:mimic\w*|impersonat\w*|simulat\w*|emulat\w*|fake|masquerad\w*(?:\s+as)?)\s+(?:\w+\s+){0,2}?"
@@ -119,6 +123,10 @@ FAMILIES: tuple[_Family, ...] = (
     _family("video_surveillance",
             _p(r"\bregist(?:er|ers|ered|ering|ry|ration)\s+" + _W + r"{0,4}?cameras?\b", "",
                "register registers registered registering registry registration", "camera cameras")),
+    # software or cameras that match faces: "cameras that can match faces captured on patrol against a database"
+    _family("facial_recognition",
+            _p(r"\b(?:match(?:es|ed|ing)?|recogni[sz](?:e|es|ed|ing)|identif(?:y|ies|ied|ying)|compar(?:e|es|ed|ing)|"
+               r"scan(?:s|ned|ning)?)\s+(?:the\s+)?(?:\w+\s+){0,2}?faces\b", "faces")),
     # officers wearing cameras
     _family("body_worn_camera",
             _p(r"\b(?:officers?|deputies|deputy|police)\s+" + _W + r"{0,3}?wear(?:s|ing)?\s+" + _W + r"{0,2}?cameras?\b",
