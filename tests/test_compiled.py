@@ -65,7 +65,10 @@ def test_compiled_build_extracts_exactly_what_pure_python_does(tmp_path: Path) -
 
     (tmp_path / "docs.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(src), "SURVINDEX_CACHE_DIR": str(tmp_path / "cache")}
-    script = ("import json, sys; import survindex.extract.facts as f; assert f.__file__.endswith('.so'), f.__file__; "
+    script = ("import json, pickle, sys; import survindex.extract.facts as f; "
+              "assert f.__file__.endswith('.so'), f.__file__; "
+              "from survindex.extract.gazetteer import gazetteer; "  # the disk cache must load in a compiled build
+              "assert pickle.loads(pickle.dumps(gazetteer())).find('Police in Kenya'); "
               "from survindex.runner import run_extraction; "
               "docs = [json.loads(x) for x in open(sys.argv[1], encoding='utf-8')]; "
               "print(json.dumps(list(run_extraction(docs))))")

@@ -26,6 +26,9 @@ class Entry:
     value: str | None  # ISO3, canonical name, technology key (None for a generic camera term)
     detail: str | None = None  # country: name|demonym|place|us_place; company: HQ ISO3; tech: specific|generic
 
+    def __reduce__(self) -> tuple[type[Entry], tuple[str, str | None, str | None]]:
+        return Entry, (self.kind, self.value, self.detail)  # explicit: a mypyc-compiled class pickles only so
+
 
 _KINDS_CACHE: dict[tuple[Entry, ...], dict[str, Entry]] = {}
 
@@ -203,13 +206,24 @@ def all_entries() -> list[tuple[str, Entry]]:
 
 Kept = tuple[tuple[Entry, ...], dict[str, Entry]]  # case-checked entries of a match, and the first of each kind
 Layer = tuple[int, tuple[Entry, ...], int]  # (layer index, the entries of one key in that layer, a unique id)
+GazetteerState = tuple[dict[str, str], dict[str, str], Any, list[Layer], dict[tuple[str, int], Kept]]
 _LAYERS = (frozenset({"country", "company", "financier", "region"}), frozenset({"agency"}), frozenset({"tech"}))
 
 
 class Gazetteer:
     """Aho-Corasick over folded keys; ``find(text)`` returns longest-leftmost, case-checked mentions."""
 
-    def __init__(self, entries: list[tuple[str, Entry]], country_names: dict[str, str] | None = None):
+    country_names: dict[str, str]
+    company_tech: dict[str, str]
+    automaton: Any
+    _layers: list[Layer]
+    _case: dict[tuple[str, int], Kept]  # (surface, layer id) -> case-checked entries and their kinds
+
+    def __init__(self, entries: list[tuple[str, Entry]], country_names: dict[str, str] | None = None,
+                 state: GazetteerState | None = None):
+        if state is not None:  # unpickling (see __reduce__): the built tables as they were
+            self.country_names, self.company_tech, self.automaton, self._layers, self._case = state
+            return
         self.country_names = dict(country_names or {})  # ISO3 -> short name, so rules need not load the tables
         self.company_tech = _company_technologies()  # canonical company -> technology key of its registry kind
         table: dict[str, list[Entry]] = {}
@@ -219,8 +233,8 @@ class Gazetteer:
                 table[k].append(entry)
         table = {k: _rank_readings(es, k) for k, es in table.items()}
         self.automaton = ahocorasick.Automaton()
-        self._layers: list[Layer] = []
-        self._case: dict[tuple[str, int], Kept] = {}  # (surface, layer id) -> case-checked entries and their kinds
+        self._layers = []
+        self._case = {}
         for k, es in table.items():
             layers = tuple((i, tuple(e for e in es if e.kind in layer)) for i, layer in enumerate(_LAYERS))
             nonempty = []
@@ -230,6 +244,10 @@ class Gazetteer:
                     self._layers.append(nonempty[-1])
             self.automaton.add_word(f" {k} ", (len(k), tuple(nonempty)))  # spaces: matches start and end on word edges
         self.automaton.make_automaton()
+
+    def __reduce__(self) -> tuple[type[Gazetteer], tuple[list[tuple[str, Entry]], None, GazetteerState]]:
+        """Pickled as its built tables (the disk cache), in a form a mypyc-compiled build can load too."""
+        return Gazetteer, ([], None, (self.country_names, self.company_tech, self.automaton, self._layers, self._case))
 
     def find(self, text: str, n: Normalised | None = None) -> list[Mention]:
         n = n or normalise(text)
