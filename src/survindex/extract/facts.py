@@ -209,14 +209,19 @@ _NEXT_TOKEN = re.compile(r"(?:[’']s?)?\s+([A-Za-z][\w-]*)")
 _SECURITY_RX: list[re.Pattern[str]] = []
 
 
+def security_rx() -> re.Pattern[str]:
+    """Any word of the lexicon's ``security_context`` (police, security, surveillance, interior ministry …)."""
+    if not _SECURITY_RX:
+        words = sorted(lexicon()["security_context"], key=len, reverse=True)
+        _SECURITY_RX.append(re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE))
+    return _SECURITY_RX[0]
+
+
 def _security_cue(s: Sentence) -> bool:
     """A police, security or surveillance word, or a US agency cue, in the sentence (computed once)."""
     got = s.cache.get("security")
     if got is None:
-        if not _SECURITY_RX:
-            words = sorted(lexicon()["security_context"], key=len, reverse=True)
-            _SECURITY_RX.append(re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE))
-        got = s.cache["security"] = s.agency or bool(_SECURITY_RX[0].search(s.text))
+        got = s.cache["security"] = s.agency or bool(security_rx().search(s.text))
     return bool(got)
 
 

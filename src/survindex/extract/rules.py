@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survindex.extract import cues
-from survindex.extract.facts import CAMERA_CAPABLE, Party, Sentence, Tech
+from survindex.extract.facts import CAMERA_CAPABLE, Party, Sentence, Tech, security_rx
 from survindex.extract.money import Money, find_money, find_year
 
 MAX_PER_SENTENCE = 24
-_SECURITY: list[re.Pattern[str]] = []
 
 
 @dataclass
@@ -31,15 +30,6 @@ class DocContext:
         if self._security is None:
             self._security = bool(security_rx().search(self.text))
         return self._security
-
-
-def security_rx() -> re.Pattern[str]:
-    if not _SECURITY:
-        from survindex.extract.gazetteer import lexicon
-
-        words = sorted(lexicon()["security_context"], key=len, reverse=True)
-        _SECURITY.append(re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE))
-    return _SECURITY[0]
 
 
 DUAL_USE = frozenset({"drone"})  # surveillance only in a security or government setting
