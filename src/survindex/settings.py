@@ -20,6 +20,9 @@ VARIABLES: dict[str, str] = {
                            "the cache). The cache rebuilds itself when the lexicon, vocabulary or reference data change.",
     "SURVINDEX_REFERENCE_DIR": "Directory whose `bri.csv` / `regimes.csv` override the packaged reference tables; "
                                "`survindex reference refresh` writes there when it is set.",
+    "SURVINDEX_COMPILE": "At install time only: `1` makes `pip install .` compile the extraction modules with mypyc "
+                         "(about 1.5x faster extraction, identical output; needs a C compiler and the Python "
+                         "headers). Editable installs stay pure Python.",
 }
 
 
