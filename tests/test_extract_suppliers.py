@@ -116,3 +116,17 @@ def test_maker_near_the_word_grant_is_not_the_funder() -> None:
     cs = extract("doc-test", "Mesa police officers now have twelve Axon body-worn cameras thanks to a $12,000 grant.")
     assert not any(c.financier == "Axon Enterprise" for c in cs if c.kind == "financing")
     assert "Axon Enterprise" in {c.supplier for c in cs}
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("Dahua installed cameras for police in Nairobi, and Hikvision supplied cameras to police in Kampala.",
+     {("KEN", "Dahua Technology"), ("UGA", "Hikvision")}),
+    ("Huawei and ZTE supplied surveillance cameras to police in Kenya and Uganda.",
+     {("KEN", "Huawei"), ("KEN", "ZTE"), ("UGA", "Huawei"), ("UGA", "ZTE")}),
+])
+def test_suppliers_pair_with_the_countries_of_their_own_clause(text: str, pairs: set[tuple[str, str]]) -> None:
+    from survindex.extract.pipeline import extract_document
+
+    got = {(c["country"], c["supplier"]) for c in extract_document({"id": "t", "text": text})
+           if c["kind"] == "deployment"}
+    assert got == pairs

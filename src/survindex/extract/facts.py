@@ -92,6 +92,7 @@ class Sentence:
     named: set[str] = field(default_factory=set)  # countries named (name, demonym, US place) in any role
     supplier_countries: list[str] = field(default_factory=list)
     border: tuple[str, ...] = ()  # countries named only as the other side of a border ("the Mexico border")
+    deploy_at: dict[str, int] = field(default_factory=dict)  # deploy country -> sentence offset of its first mention
     agency: bool = False  # a US agency cue, strong or weak ("county")
     strong_agency: bool = False  # a cue only US agencies use ("sheriff", "police department", "FBI")
     cache: dict[str, object] = field(default_factory=dict)  # per-sentence memo for the rules
@@ -420,6 +421,8 @@ def _countries(s: Sentence, company_starts: list[int]) -> None:
             s.named.add(c.value)
     s.by_place = places - s.named
     s.deploy = _chosen(s, found)
+    for iso3, _, at in found:
+        s.deploy_at.setdefault(iso3, at)
 
 
 def _chosen(s: Sentence, found: list[tuple[str, str, int]]) -> list[str]:

@@ -217,10 +217,32 @@ def deployment_claims(s: Sentence, ctx: DocContext, require_country: bool = Fals
             if _refused(s, tech.start if tech else s.start):
                 continue
             negated = False
-        for country in country_options:
-            for party in suppliers:
-                out.append(_deployment(s, tech, country, party, where, stage, negated, hedged))
+        for country, party in _pairs(s, country_options, suppliers):
+            out.append(_deployment(s, tech, country, party, where, stage, negated, hedged))
     return out[:MAX_PER_SENTENCE]
+
+
+def _pairs(s: Sentence, countries: list[str | None], suppliers: list[Party | None]
+           ) -> list[tuple[str | None, Party | None]]:
+    """(country, supplier) pairs: with several of each, a supplier goes with the countries of its own clause
+    ("Dahua … in Nairobi, and Hikvision … in Kampala"); a supplier or a country whose clause names none of the
+    other kind pairs with all of them."""
+    everything = [(c, p) for c in countries for p in suppliers]
+    if len(countries) < 2 or len(suppliers) < 2 or None in suppliers:
+        return everything
+    seps = s.separators()
+    clause = {c: cues.clause_bounds(s.text, s.deploy_at[c], seps) for c in countries if c in s.deploy_at}
+    if len(clause) < len(countries):
+        return everything  # a country read from context or another sentence: no position to compare
+    of_party = [(p, cues.clause_bounds(s.text, p.start - s.start, seps)) for p in suppliers if p is not None]
+    keep: set[tuple[str | None, int]] = set()
+    for i, (p, bounds) in enumerate(of_party):
+        mine = [c for c in countries if c is not None and clause[c] == bounds]
+        keep.update((c, i) for c in (mine or countries))
+    for c in countries:
+        if not any((c, i) in keep for i in range(len(of_party))):
+            keep.update((c, i) for i in range(len(of_party)))
+    return [(c, p) for c in countries for i, (p, _) in enumerate(of_party) if (c, i) in keep]
 
 
 _CONTRAST_WORDS = frozenset({"but", "however", "though", "although", "instead", "yet", "while", "whereas"})
