@@ -64,9 +64,6 @@ class Mention:
     def __repr__(self) -> str:
         return f"Mention({self.start}, {self.end}, {self.surface!r}, {self.entries!r})"
 
-    def of(self, kind: str) -> Entry | None:
-        return self.kinds.get(kind)
-
 
 @cache
 def lexicon() -> dict[str, Any]:
