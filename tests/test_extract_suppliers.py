@@ -28,7 +28,7 @@ def test_registry_technologies_are_vocabulary_keys_and_parents_exist() -> None:
     ("The Plano Police Department used Clearview AI in a trial last year.", "facial_recognition", "Clearview AI"),
     ("Campus police at the university subscribed to Social Sentinel in 2016.", "social_media_monitoring",
      "Social Sentinel"),
-    ("The sheriff's office tested Cellebrite to unlock seized phones.", "other", "Cellebrite"),
+    ("The sheriff's office tested Cellebrite to unlock seized phones.", "digital_forensics", "Cellebrite"),
     ("Detectives in the police department trialled NtechLab in 2019.", "facial_recognition", "NtechLab"),
     ("The Denver Police Department uses Palantir to search its records.", "smart_policing", "Palantir Technologies"),
     ("Ohio State University signed a contract with Geofeedia in 2015.", "social_media_monitoring", "Geofeedia"),

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim, Document, InvalidClaim, vocabulary
 
 ISSUE_KEYS = ("safe_city video_surveillance facial_recognition license_plate_recognition smart_policing "
-              "social_media_monitoring body_worn_camera drone biometrics cell_site_simulator gunshot_detection other")
+              "social_media_monitoring body_worn_camera drone biometrics cell_site_simulator gunshot_detection "
+              "spyware digital_forensics network_interception location_tracking other")
 
 
 def test_taxonomy_keys_and_aigs_mapping() -> None:
@@ -19,6 +20,8 @@ def test_taxonomy_keys_and_aigs_mapping() -> None:
     assert v.aigs_for("social_media_monitoring") == "social_media_surveillance"
     assert v.aigs_for("drone") is None and v.aigs_for(None) is None
     assert all(t.description for t in v.technologies.values())
+    assert v.targeted_categories == {"spyware": "Spyware", "digital_forensics": "Digital forensics"}
+    assert v.targeted_for("spyware") == "spyware" and v.targeted_for("network_interception") is None
 
 
 def test_claim_rejects_unknown_vocabulary() -> None:

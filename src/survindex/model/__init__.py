@@ -6,6 +6,7 @@ from survindex.model.vocabulary import (
     CLAIM_KINDS,
     STAGES,
     STATUSES,
+    TARGETED_CATEGORIES,
     TECHNOLOGY_KEYS,
     Technology,
     Vocabulary,
@@ -13,6 +14,7 @@ from survindex.model.vocabulary import (
 )
 
 __all__ = [
-    "AIGS_CATEGORIES", "CLAIM_FIELDS", "CLAIM_KINDS", "STAGES", "STATUSES", "TECHNOLOGY_KEYS",
+    "AIGS_CATEGORIES", "CLAIM_FIELDS", "CLAIM_KINDS", "STAGES", "STATUSES", "TARGETED_CATEGORIES",
+    "TECHNOLOGY_KEYS",
     "Claim", "Document", "InvalidClaim", "Technology", "Vocabulary", "document_id", "sha256_hex", "vocabulary",
 ]

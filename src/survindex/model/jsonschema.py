@@ -49,9 +49,13 @@ def vocabulary_markdown() -> str:
     v = vocabulary()
     out = ["# survindex vocabulary", "", "Generated from `src/survindex/model/vocabulary.yaml` by "
            "`survindex vocabulary --markdown`.", "", "## Technologies", "",
-           "| key | label | AIGS category | synonyms |", "|---|---|---|---|"]
+           "| key | label | AIGS category | spyware-inventory category | synonyms |", "|---|---|---|---|---|"]
     for t in v.technologies.values():
-        out.append(f"| `{t.key}` | {t.label} | {t.aigs or ''} | {', '.join(t.synonyms)} |")
+        out.append(f"| `{t.key}` | {t.label} | {t.aigs or ''} | {t.targeted or ''} | {', '.join(t.synonyms)} |")
+    out += ["", "## AIGS categories (Carnegie AI Global Surveillance Index)", ""]
+    out += [f"- `{k}`: {d}" for k, d in v.aigs_categories.items()]
+    out += ["", "## Targeted-surveillance categories (Carnegie spyware & digital forensics inventory)", ""]
+    out += [f"- `{k}`: {d}" for k, d in v.targeted_categories.items()]
     out += ["", "## Claim kinds", ""] + [f"- `{k}`: {d}" for k, d in v.claim_kinds.items()]
     out += ["", "## Deployment stages", ""] + [f"- `{k}`: {d}" for k, d in v.stages.items()]
     out += ["", "## Review statuses", "", ", ".join(f"`{s}`" for s in v.review_statuses)]

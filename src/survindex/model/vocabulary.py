@@ -17,12 +17,14 @@ class Technology:
     aigs: str | None
     description: str
     synonyms: tuple[str, ...]
+    targeted: str | None = None  # category in Carnegie's spyware & digital forensics inventory
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     technologies: dict[str, Technology]
     aigs_categories: dict[str, str]
+    targeted_categories: dict[str, str]
     claim_kinds: dict[str, str]
     review_statuses: tuple[str, ...]
     stages: dict[str, str]
@@ -33,6 +35,11 @@ class Vocabulary:
         """The Carnegie AIGS category of a technology key, or None."""
         tech = self.technologies.get(technology or "")
         return tech.aigs if tech else None
+
+    def targeted_for(self, technology: str | None) -> str | None:
+        """The category of a technology in Carnegie's spyware & digital forensics inventory, or None."""
+        tech = self.technologies.get(technology or "")
+        return tech.targeted if tech else None
 
 
 def _load_yaml() -> dict[str, Any]:
@@ -51,15 +58,19 @@ def vocabulary() -> Vocabulary:
             aigs=v.get("aigs"),
             description=v.get("description", ""),
             synonyms=tuple(v.get("synonyms") or ()),
+            targeted=v.get("targeted"),
         )
         for key, v in data["technologies"].items()
     }
     for t in techs.values():
         if t.aigs is not None and t.aigs not in data["aigs_categories"]:
             raise ValueError(f"technology {t.key!r} names unknown AIGS category {t.aigs!r}")
+        if t.targeted is not None and t.targeted not in data["targeted_categories"]:
+            raise ValueError(f"technology {t.key!r} names unknown targeted category {t.targeted!r}")
     return Vocabulary(
         technologies=techs,
         aigs_categories=dict(data["aigs_categories"]),
+        targeted_categories=dict(data["targeted_categories"]),
         claim_kinds=dict(data["claim_kinds"]),
         review_statuses=tuple(data["review_statuses"]),
         stages=dict(data["stages"]),
@@ -70,6 +81,7 @@ def vocabulary() -> Vocabulary:
 
 TECHNOLOGY_KEYS: tuple[str, ...] = tuple(vocabulary().technologies)
 AIGS_CATEGORIES: tuple[str, ...] = tuple(vocabulary().aigs_categories)
+TARGETED_CATEGORIES: tuple[str, ...] = tuple(vocabulary().targeted_categories)
 CLAIM_KINDS: tuple[str, ...] = tuple(vocabulary().claim_kinds)
 STATUSES: tuple[str, ...] = vocabulary().review_statuses
 STAGES: tuple[str, ...] = tuple(vocabulary().stages)
