@@ -36,7 +36,7 @@ COUNTRY_SCHEMA = Schema(
 
 _CLAIM_TYPES = {"amount": "number", "amount_usd": "number", "confidence": "number", "year": "integer",
                 "count": "integer", "total": "integer", "start": "integer", "end": "integer",
-                "supplier_resolved": "boolean", "negated": "boolean", "original": "object"}
+                "supplier_resolved": "boolean", "negated": "boolean", "original": "object", "evidence": "array"}
 
 CLAIM_SCHEMA = Schema(
     name="claims", title="All claims",
@@ -45,7 +45,7 @@ CLAIM_SCHEMA = Schema(
     geo_field="country",
     fields=(
         Field("id", "string", "Content-derived claim id"),
-        *(Field(f, _CLAIM_TYPES.get(f, "string")) for f in CLAIM_FIELDS),
+        *(Field(f, _CLAIM_TYPES.get(f, "string")) for f in CLAIM_FIELDS if f != "id"),
         Field("aigs_category", "string", "Carnegie AIGS category of the technology"),
         Field("doc_title", "string", "Title of the source document"),
         Field("doc_url", "string", "URL of the source document"),

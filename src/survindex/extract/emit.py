@@ -31,7 +31,7 @@ def emit(doc_id: str, text: str, start: int, end: int, draft: dict[str, Any]) ->
 # -- the same claim as a plain dict, without building a Claim (the JSONL hot path) ------------------------------
 _FIELDS = tuple(f.name for f in fields(Claim))
 _DEFAULTS: dict[str, Any] = {f.name: None if f.default is MISSING else f.default for f in fields(Claim)}
-_STAMPED = frozenset({"doc_id", "start", "end", "extractor", "extractor_version"})
+_STAMPED = frozenset({"doc_id", "start", "end", "extractor", "extractor_version", "id"})
 _DRAFT_KEYS = frozenset(_DEFAULTS) - _STAMPED
 _NUMBERS = {**{k: float for k in ("amount", "amount_usd", "confidence")},
             **{k: int for k in ("year", "count", "total", "start", "end")}}
@@ -57,6 +57,7 @@ def emit_record(doc_id: str, text: str, start: int, end: int, draft: dict[str, A
     d["quote"] = text[start:end]
     _check(d)
     d["original"] = dict(d["original"])
+    d["evidence"] = list(d["evidence"])
     claim_id = "cl-" + sha256_hex(_ID_ENCODE([d[f] for f in _ID_FIELDS]))[:32]
     d["id"] = claim_id
     d["aigs_category"] = vocabulary().aigs_for(d["technology"])

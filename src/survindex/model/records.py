@@ -86,6 +86,12 @@ class Claim:
     confidence: float = 1.0
     status: str = "unreviewed"
     negated: bool = False
+    # Other spans of the same document that state the same fact: ({"quote", "start", "end"}, ...). Not part of
+    # the id: a re-run that finds one more supporting sentence updates the claim, it does not make a new one.
+    evidence: tuple[dict[str, Any], ...] = ()
+    # The content-derived id, computed once when the claim is made (from the values it was first stated with) and
+    # kept for life: a reviewer's correction changes values, never the id.
+    id: str = ""
 
     def __post_init__(self) -> None:
         # Canonical number types, so the content id is the same before and after a trip through a database.
@@ -107,19 +113,23 @@ class Claim:
             raise InvalidClaim(f"unknown status {self.status!r}")
         if self.flow_type is not None and self.flow_type not in vocabulary().flow_types:
             raise InvalidClaim(f"unknown flow type {self.flow_type!r}")
+        if not isinstance(self.evidence, tuple):
+            object.__setattr__(self, "evidence", tuple(self.evidence or ()))
+        if not self.id:
+            object.__setattr__(self, "id", self.content_id())
 
     @property
     def aigs_category(self) -> str | None:
         return vocabulary().aigs_for(self.technology)
 
-    @property
-    def id(self) -> str:
+    def content_id(self) -> str:
+        """``cl-`` and a hash of the fields that make up the claim's identity (``_ID_FIELDS``)."""
         key = _ID_ENCODER.encode([getattr(self, f) for f in _ID_FIELDS])
         return "cl-" + sha256_hex(key)[:32]
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["id"] = self.id
+        d["evidence"] = list(self.evidence)
         d["aigs_category"] = self.aigs_category
         return d
 
@@ -129,7 +139,8 @@ class Claim:
         return cls(**{k: v for k, v in d.items() if k in names})
 
     def with_(self, **changes: Any) -> "Claim":
-        return replace(self, **changes)
+        """A new claim with changed values (and so, unless ``id`` is given, a new content id)."""
+        return replace(self, **{"id": "", **changes})
 
 
 CLAIM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Claim))

@@ -18,10 +18,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from survindex.model import Claim, Document, sha256_hex
 from survindex.model.records import CLAIM_FIELDS
 from survindex.store import schema as s
+from survindex.store.migrations import MIGRATIONS
 
 
 class NotFound(LookupError):
     """No row with that id."""
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer survindex than this one."""
 
 
 class ConflictError(RuntimeError):
@@ -64,18 +69,18 @@ class ClaimFilter:
 
 def _claim_row(claim: Claim) -> dict[str, Any]:
     row = {f: getattr(claim, f) for f in CLAIM_FIELDS}
-    row["id"] = claim.id
+    row["evidence"] = list(claim.evidence) or None
     row["aigs_category"] = claim.aigs_category
     return row
 
 
 def _row_claim(row: Any) -> Claim:
     m = row._mapping
-    return Claim(**{f: m[f] for f in CLAIM_FIELDS})
+    return Claim(**{f: m[f] for f in CLAIM_FIELDS if f != "evidence"}, evidence=tuple(m["evidence"] or ()))
 
 
 _MUTABLE_ON_REIMPORT = ("extractor_version", "confidence", "supplier_country", "amount_usd", "original", "quote",
-                        "stage", "aigs_category", "qualifier", "supplier_resolved", "negated")
+                        "stage", "aigs_category", "qualifier", "supplier_resolved", "negated", "evidence")
 
 
 class Store:
@@ -87,14 +92,37 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def migrate(self) -> int:
-        """Bring the schema up to date; returns the schema version."""
+    def migrate(self, to: int | None = None) -> int:
+        """Bring the schema up to date (or up to migration ``to``); returns the schema version. Processes that open a new database at the
+        same time take turns (a write lock on SQLite, an advisory lock on PostgreSQL); a database written by a
+        newer survindex is refused, never written."""
         with self.engine.begin() as conn:
+            self._lock_schema(conn)
             version = s.current_version(conn)
-            for i, migration in enumerate(s.MIGRATIONS[version:], start=version + 1):
-                migration(conn)
-                self._upsert(conn, s.meta, [{"key": "schema_version", "value": str(i)}], ["key"], ["value"])
-            return len(s.MIGRATIONS)
+            if version > len(MIGRATIONS):
+                raise SchemaTooNew(f"{self.url_safe} has schema version {version}, but this survindex knows only "
+                                   f"{len(MIGRATIONS)}; upgrade survindex to use it")
+            for m in MIGRATIONS[version:to]:
+                m.upgrade(conn)
+                names = ",".join(x.name for x in MIGRATIONS[:m.number])
+                self._upsert(conn, s.meta, [{"key": "schema_version", "value": str(m.number)},
+                                            {"key": "migrations", "value": names}], ["key"], ["value"])
+            return s.current_version(conn)
+
+    def _lock_schema(self, conn: Connection) -> None:
+        from sqlalchemy import text
+
+        if self.dialect == "sqlite":
+            # pysqlite opens its transaction lazily, at the first DML statement; take the write lock now, so the
+            # version read below stays true until this transaction commits.
+            if not getattr(conn.connection.dbapi_connection, "in_transaction", True):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7271100)"))
+
+    @property
+    def url_safe(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,8 +1,9 @@
-"""The database schema (SQLAlchemy Core), shared by SQLite and PostgreSQL, and its migrations."""
+"""The newest database schema (SQLAlchemy Core), shared by SQLite and PostgreSQL: what queries are written against.
+
+The tables are created and changed only by the named migrations in ``survindex.store.migrations``;
+``tests/test_migrations.py`` checks that these definitions match what the migrations build."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
@@ -80,6 +81,7 @@ claims = Table(
     Column("end", Integer),
     Column("location", Text),
     Column("original", JSON, nullable=False, default=dict),
+    Column("evidence", JSON),  # other spans of the document supporting the same fact: [{quote, start, end}]
     Column("confidence", Float, nullable=False, default=1.0),
     Column("negated", Boolean, nullable=False, default=False),
     Column("extractor", String(64), nullable=False),
@@ -152,62 +154,6 @@ api_tokens = Table(
     Column("name", Text),
     Column("created_at", String(32), nullable=False),
 )
-
-# Each migration takes a connection inside a transaction. Append, never edit.
-Migration = Callable[[Connection], None]
-
-
-def _m1_initial(conn: Connection) -> None:
-    metadata.create_all(conn)
-
-
-# Full-text search (used by survindex.store.search). SQLite: FTS5 tables whose content is the documents and
-# claims tables (rowid-linked, kept current by triggers); PostgreSQL: a stored generated tsvector column ``fts``
-# on each table with a GIN index (stored, so a query never recomputes the vectors of long texts).
-FTS_DOCUMENTS_PG = "to_tsvector('english', coalesce(title, '') || ' ' || text)"
-FTS_CLAIMS_PG = ("to_tsvector('english', coalesce(quote, '') || ' ' || coalesce(supplier, '') || ' ' "
-                 "|| coalesce(financier, ''))")
-_FTS_SQLITE = {
-    "documents": ("documents_fts", ("title", "text"), ""),
-    "claims": ("claims_fts", ("quote", "supplier", "financier"), " OF quote, supplier, financier"),
-}
-
-
-# Composite indexes for the web app's profile pages (claims of one country/supplier/technology by status).
-_WEB_INDEXES = {"ix_claims_country_status": '"country", "status"', "ix_claims_supplier_status": '"supplier", "status"',
-                "ix_claims_technology_status": '"technology", "status"', "ix_claims_doc_id_start": '"doc_id", "start"'}
-
-
-def _m2_full_text(conn: Connection) -> None:
-    from sqlalchemy import text
-
-    for name, columns in _WEB_INDEXES.items():
-        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON claims ({columns})"))
-    if conn.dialect.name == "postgresql":
-        for table, vector in (("documents", FTS_DOCUMENTS_PG), ("claims", FTS_CLAIMS_PG)):
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN fts tsvector GENERATED ALWAYS AS ({vector}) STORED"))
-            conn.execute(text(f"CREATE INDEX ix_{table}_fts ON {table} USING GIN (fts)"))
-        return
-    if conn.dialect.name != "sqlite":
-        return
-    for table, (fts, cols, of) in _FTS_SQLITE.items():
-        names = ", ".join(cols)
-        new = ", ".join(f"new.{c}" for c in cols)
-        old = ", ".join(f"old.{c}" for c in cols)
-        conn.execute(text(f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
-                          "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"))
-        conn.execute(text(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                          f"INSERT INTO {fts}(rowid, {names}) VALUES (new.rowid, {new}); END"))
-        conn.execute(text(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                          f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.rowid, {old}); END"))
-        conn.execute(text(f"CREATE TRIGGER {fts}_au AFTER UPDATE{of} ON {table} BEGIN "
-                          f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.rowid, {old}); "
-                          f"INSERT INTO {fts}(rowid, {names}) VALUES (new.rowid, {new}); END"))
-        conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"))
-
-
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_full_text]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def current_version(conn: Connection) -> int:
