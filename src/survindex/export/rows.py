@@ -36,7 +36,8 @@ COUNTRY_SCHEMA = Schema(
 
 _CLAIM_TYPES = {"amount": "number", "amount_usd": "number", "confidence": "number", "year": "integer",
                 "count": "integer", "total": "integer", "start": "integer", "end": "integer",
-                "supplier_resolved": "boolean", "negated": "boolean", "original": "object", "evidence": "array"}
+                "supplier_resolved": "boolean", "negated": "boolean", "original": "object", "evidence": "array",
+                "citations": "array"}
 
 CLAIM_SCHEMA = Schema(
     name="claims", title="All claims",

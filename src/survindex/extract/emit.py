@@ -58,6 +58,7 @@ def emit_record(doc_id: str, text: str, start: int, end: int, draft: dict[str, A
     _check(d)
     d["original"] = dict(d["original"])
     d["evidence"] = list(d["evidence"])
+    d["citations"] = list(d["citations"])
     claim_id = "cl-" + sha256_hex(_ID_ENCODE([d[f] for f in _ID_FIELDS]))[:32]
     d["id"] = claim_id
     d["aigs_category"] = vocabulary().aigs_for(d["technology"])

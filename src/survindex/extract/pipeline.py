@@ -210,6 +210,7 @@ def claim_dict(c: Claim, claim_id: str | None = None) -> dict[str, Any]:
     d = dict(c.__dict__) if _PLAIN_DICT and len(c.__dict__) == len(_FIELDS) else {n: getattr(c, n) for n in _FIELDS}
     d["original"] = dict(c.original)
     d["evidence"] = list(c.evidence)
+    d["citations"] = list(c.citations)
     d["id"] = claim_id or c.id
     d["aigs_category"] = c.aigs_category
     return d

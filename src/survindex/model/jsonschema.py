@@ -35,6 +35,16 @@ def claim_schema() -> dict[str, Any]:
         "original": {"type": "object"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "status": {"enum": list(v.review_statuses)}, "negated": {"type": "boolean"},
         "extractor": {"type": "string"}, "extractor_version": {"type": "string"},
+        "deployer": {**_NULLABLE_STR, "description": "the deploying body, city or project as the source names it"},
+        "evidence": {"type": "array", "description": "other spans of the document stating the same fact",
+                     "items": {"type": "object", "required": ["quote", "start", "end"],
+                               "properties": {"quote": {"type": "string"}, "start": {"type": "integer"},
+                                              "end": {"type": "integer"}}}},
+        "citations": {"type": "array", "description": "sources the claim's own source cites for it",
+                      "items": {"type": "object", "required": ["url"],
+                                "properties": {"url": {"type": "string"}, "archive_url": _NULLABLE_STR,
+                                               "title": _NULLABLE_STR, "publisher": _NULLABLE_STR,
+                                               "published": _NULLABLE_STR}}},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -89,6 +89,11 @@ class Claim:
     # Other spans of the same document that state the same fact: ({"quote", "start", "end"}, ...). Not part of
     # the id: a re-run that finds one more supporting sentence updates the claim, it does not make a new one.
     evidence: tuple[dict[str, Any], ...] = ()
+    # The deploying body, city or project as the source names it ("Uganda Police Force", "Safe City Islamabad").
+    deployer: str | None = None
+    # Sources the claim's own source cites for it (a dataset row's source URLs): ({"url", "archive_url"?,
+    # "title"?, "publisher"?, "published"?}, ...). Not part of the id.
+    citations: tuple[dict[str, Any], ...] = ()
     # The content-derived id, computed once when the claim is made (from the values it was first stated with) and
     # kept for life: a reviewer's correction changes values, never the id.
     id: str = ""
@@ -113,8 +118,9 @@ class Claim:
             raise InvalidClaim(f"unknown status {self.status!r}")
         if self.flow_type is not None and self.flow_type not in vocabulary().flow_types:
             raise InvalidClaim(f"unknown flow type {self.flow_type!r}")
-        if not isinstance(self.evidence, tuple):
-            object.__setattr__(self, "evidence", tuple(self.evidence or ()))
+        for name in ("evidence", "citations"):
+            if not isinstance(getattr(self, name), tuple):
+                object.__setattr__(self, name, tuple(getattr(self, name) or ()))
         if not self.id:
             object.__setattr__(self, "id", self.content_id())
 
@@ -130,6 +136,7 @@ class Claim:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["evidence"] = list(self.evidence)
+        d["citations"] = list(self.citations)
         d["aigs_category"] = self.aigs_category
         return d
 

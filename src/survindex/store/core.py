@@ -70,17 +70,20 @@ class ClaimFilter:
 def _claim_row(claim: Claim) -> dict[str, Any]:
     row = {f: getattr(claim, f) for f in CLAIM_FIELDS}
     row["evidence"] = list(claim.evidence) or None
+    row["citations"] = list(claim.citations) or None
     row["aigs_category"] = claim.aigs_category
     return row
 
 
 def _row_claim(row: Any) -> Claim:
     m = row._mapping
-    return Claim(**{f: m[f] for f in CLAIM_FIELDS if f != "evidence"}, evidence=tuple(m["evidence"] or ()))
+    return Claim(**{f: m[f] for f in CLAIM_FIELDS if f not in ("evidence", "citations")},
+                 evidence=tuple(m["evidence"] or ()), citations=tuple(m["citations"] or ()))
 
 
 _MUTABLE_ON_REIMPORT = ("extractor_version", "confidence", "supplier_country", "amount_usd", "original", "quote",
-                        "stage", "aigs_category", "qualifier", "supplier_resolved", "negated", "evidence")
+                        "stage", "aigs_category", "qualifier", "supplier_resolved", "negated", "evidence",
+                        "deployer", "citations")
 
 
 class Store:

@@ -82,6 +82,8 @@ claims = Table(
     Column("location", Text),
     Column("original", JSON, nullable=False, default=dict),
     Column("evidence", JSON),  # other spans of the document supporting the same fact: [{quote, start, end}]
+    Column("deployer", Text),  # the deploying body, city or project as the source names it
+    Column("citations", JSON),  # sources the claim's source cites: [{url, archive_url, title, publisher, published}]
     Column("confidence", Float, nullable=False, default=1.0),
     Column("negated", Boolean, nullable=False, default=False),
     Column("extractor", String(64), nullable=False),
