@@ -46,39 +46,70 @@ def _read_docs(fh: IO[str], errors: list[str]) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-def _store_docs(store: Any) -> Iterator[dict[str, Any]]:
-    for doc in store.documents(skip_duplicates=True):
-        yield {"id": doc.id, "text": doc.text, "title": doc.title}
+def _store_docs(store: Any, redo_all: bool) -> Iterator[dict[str, Any]]:
+    from survindex.extract import EXTRACTOR, EXTRACTOR_VERSION
+
+    unread = None if redo_all else (EXTRACTOR, EXTRACTOR_VERSION)
+    for doc in store.documents(skip_duplicates=True, unread_by=unread):
+        yield {"id": doc.id, "text": doc.text, "title": doc.title, "language": doc.language,
+               "published": doc.published}
 
 
-def _to_store(results: Iterator[dict[str, Any]], store: Any, batch_size: int, run: str,
-              errors: list[str]) -> int:
+def _to_store(docs: Iterator[dict[str, Any]], results_of: Any, store: Any, batch_size: int, run: str,
+              errors: list[str]) -> tuple[int, int]:
+    """Store each document's claims as one extraction (``store.extractions``); returns (documents, new claims).
+    A document that failed is recorded as an error and left unread, so the next run tries it again."""
+    from collections import deque
+
+    from survindex.extract import EXTRACTOR, EXTRACTOR_VERSION
     from survindex.model import Claim
     from survindex.runner import ERROR_KEY
+    from survindex.store.extractions import record
 
-    new = 0
-    pending: list[Claim] = []
+    fed: deque[str] = deque()  # ids of the documents handed to the workers, in order (results keep that order)
+    done: list[tuple[str, list[Claim]]] = []
+    totals = [0, 0]
 
-    def flush() -> int:
+    def feed() -> Iterator[dict[str, Any]]:
+        for d in docs:
+            fed.append(str(d["id"]))
+            yield d
+
+    def flush() -> None:
         with store.transaction() as conn:
-            added = int(store.put_claims(pending, conn=conn))
-            for c in pending:
-                if c.supplier and not c.supplier_resolved:
-                    store.propose_entity("company", c.supplier, c.supplier_country, c.doc_id, conn=conn)
-        pending.clear()
-        return added
+            for doc_id, claims in done:
+                totals[1] += record(store, conn, doc_id, EXTRACTOR, EXTRACTOR_VERSION, claims)
+                for c in claims:
+                    if c.supplier and not c.supplier_resolved:
+                        store.propose_entity("company", c.supplier, c.supplier_country, c.doc_id, conn=conn)
+        totals[0] += len(done)
+        done.clear()
 
-    for r in results:
-        if ERROR_KEY in r:
-            errors.append(f"document {r.get('doc_id')}: {r[ERROR_KEY]}")
-            store.record_error(str(r.get("doc_id")), str(r[ERROR_KEY]), location=f"index={r.get('index')}", run=run)
-            continue
-        pending.append(Claim.from_dict({**r, "status": "unreviewed"}))
-        if len(pending) >= batch_size:
-            new += flush()
-    if pending:
-        new += flush()
-    return new
+    current: str | None = None  # the document whose claims are arriving (results keep the input order)
+    claims: list[Claim] = []
+    for r in results_of(feed()):
+        doc_id = str(r.get("doc_id"))
+        if doc_id != current:
+            if current is not None:
+                done.append((current, claims))
+                current, claims = None, []
+            while fed and fed[0] != doc_id:  # documents before this one yielded no claim
+                done.append((fed.popleft(), []))
+            if fed:
+                fed.popleft()
+            if len(done) >= batch_size:
+                flush()
+            if ERROR_KEY in r:
+                errors.append(f"document {doc_id}: {r[ERROR_KEY]}")
+                store.record_error(doc_id, str(r[ERROR_KEY]), location=f"index={r.get('index')}", run=run)
+                continue
+            current = doc_id
+        claims.append(Claim.from_dict({**r, "status": "unreviewed"}))
+    if current is not None:
+        done.append((current, claims))
+    done.extend((doc_id, []) for doc_id in fed)
+    flush()
+    return totals[0], totals[1]
 
 
 @click.command("extract")
@@ -88,14 +119,18 @@ def _to_store(results: Iterator[dict[str, Any]], store: Any, batch_size: int, ru
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--db", "db", default=None, help="Read documents from / write claims to this store (SQLite or URL).")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=200, show_default=True,
-              help="Documents per task; claims per transaction.")
+              help="Documents per task and per transaction.")
+@click.option("--all", "redo_all", is_flag=True,
+              help="With --db: read every document again, not only those this extractor version has not read.")
 def extract_cmd(input_path: str | None, output_path: str | None, workers: int, scheduler: str | None,
-                db: str | None, batch_size: int) -> None:
+                db: str | None, batch_size: int, redo_all: bool) -> None:
     """Extract cited claims from documents: one JSON document a line in, one claim a line out.
 
-    With --db and no -i, reads the store's documents (skipping duplicates); with --db and no -o, stores the
-    claims as unreviewed (one transaction per batch), proposes unknown suppliers as registry entries and
-    records failing documents as errors. --scheduler runs the batches on a Dask cluster.
+    With --db and no -i, reads the store's documents that this extractor version has not read yet (all of them
+    with --all; duplicates skipped); with --db and no -o, stores the claims as unreviewed (one transaction per
+    batch), supersedes the claims an older version made that this one no longer states (their review decisions
+    move to the claim of the same fact), proposes unknown suppliers as registry entries and records failing
+    documents as errors (they are read again next time). --scheduler runs the batches on a Dask cluster.
     """
     errors: list[str] = []
     store = None
@@ -104,7 +139,7 @@ def extract_cmd(input_path: str | None, output_path: str | None, workers: int, s
 
         store = open_store(db)
     fh = _open_in(input_path) if input_path or store is None else None
-    docs = _read_docs(fh, errors) if fh is not None else _store_docs(store)
+    docs = _read_docs(fh, errors) if fh is not None else _store_docs(store, redo_all)
     try:
         if store is not None and output_path is None:
             _to_store_run(docs, store, workers, scheduler, batch_size, errors)
@@ -123,12 +158,14 @@ def _to_store_run(docs: Iterator[dict[str, Any]], store: Any, workers: int, sche
                   batch_size: int, errors: list[str]) -> None:
     from survindex.runner import run_extraction
 
-    results = run_extraction(docs, workers=workers, scheduler=scheduler, batch_size=batch_size)
+    def results_of(feed: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        return run_extraction(feed, workers=workers, scheduler=scheduler, batch_size=batch_size)
+
     run = "run-" + uuid.uuid4().hex[:12]
     store.start_run(run, "extract")
-    new = _to_store(results, store, batch_size, run, errors)
-    store.finish_run(run, "done", {"new_claims": new, "errors": len(errors)})
-    click.echo(f"{new} new claims stored; {len(errors)} documents with errors", err=True)
+    read, new = _to_store(docs, results_of, store, batch_size, run, errors)
+    store.finish_run(run, "done", {"documents": read, "new_claims": new, "errors": len(errors)})
+    click.echo(f"{read} documents read, {new} new claims stored; {len(errors)} documents with errors", err=True)
 
 
 def _to_output(docs: Iterator[dict[str, Any]], output_path: str | None, workers: int, scheduler: str | None,

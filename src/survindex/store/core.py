@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from survindex.model import Claim, Document, sha256_hex
 from survindex.model.records import CLAIM_FIELDS
+from survindex.store import reviews
 from survindex.store import schema as s
 from survindex.store.migrations import MIGRATIONS
 
@@ -65,6 +66,7 @@ class ClaimFilter:
     year_to: int | None = None
     min_confidence: float | None = None
     include_negated: bool = False
+    include_superseded: bool = False  # claims a newer extractor version replaced (see store.extractions)
 
 
 def _claim_row(claim: Claim) -> dict[str, Any]:
@@ -81,9 +83,12 @@ def _row_claim(row: Any) -> Claim:
                  evidence=tuple(m["evidence"] or ()), citations=tuple(m["citations"] or ()))
 
 
+# What a re-run may restate of a stored claim (the other fields make up its id); reviewed claims also take back
+# the decision's status, reason and corrected fields.
 _MUTABLE_ON_REIMPORT = ("extractor_version", "confidence", "supplier_country", "amount_usd", "original", "quote",
                         "stage", "aigs_category", "qualifier", "supplier_resolved", "negated", "evidence",
                         "deployer", "citations")
+_REVIEWED_COLUMNS = ("status", "review_reason", *(f for f in reviews.CORRECTABLE if f not in _MUTABLE_ON_REIMPORT))
 
 
 class Store:
@@ -184,10 +189,12 @@ class Store:
                         meta=m["meta"] or {}, duplicate_of=m["duplicate_of"])
 
     def documents(self, limit: int | None = None, offset: int = 0, skip_duplicates: bool = False,
-                  batch: int = 500) -> Iterator[Document]:
+                  batch: int = 500, unread_by: tuple[str, str] | None = None) -> Iterator[Document]:
         """Documents in id order, read ``batch`` at a time (keyset pagination on id, one query a batch, no
-        connection held while the caller works); ``skip_duplicates`` leaves out documents linked to another."""
+        connection held while the caller works); ``skip_duplicates`` leaves out documents linked to another;
+        ``unread_by=(extractor, version)`` keeps only documents that extractor has not read at that version."""
         d = s.documents.c
+        e = s.extractions.c
         last: str | None = None
         left = limit
         while left is None or left > 0:
@@ -196,6 +203,9 @@ class Store:
             q = q.where(d.id > last) if last is not None else q.offset(offset)
             if skip_duplicates:
                 q = q.where(d.duplicate_of.is_(None))
+            if unread_by is not None:
+                q = q.where(~select(e.doc_id).where(e.doc_id == d.id, e.extractor == unread_by[0],
+                                                    e.version == unread_by[1]).exists())
             with self.engine.connect() as c:
                 rows = [r._mapping for r in c.execute(q)]
             for m in rows:
@@ -231,24 +241,43 @@ class Store:
 
     # -- claims ----------------------------------------------------------------------------------
     def put_claims(self, claims: Iterable[Claim], conn: Connection | None = None) -> int:
-        """Insert claims; a claim already stored (same content id) keeps its review status.
+        """Insert claims, or update what their source states for claims already stored (same content id).
+        Review decisions are re-applied on top (``store.reviews``): a re-run never undoes review work, and a
+        reviewed claim whose stated values did change gets a new version and an audit entry.
         Returns how many claims were new."""
-        rows = [_claim_row(c) for c in claims]
+        rows = {r["id"]: r for r in map(_claim_row, claims)}  # dedupe within the batch
         if not rows:
             return 0
         now = utcnow()
         with self._conn(conn) as c:
-            ids = [r["id"] for r in rows]
-            known: set[str] = set()
-            for i in range(0, len(ids), 500):
-                known.update(r[0] for r in c.execute(select(s.claims.c.id).where(s.claims.c.id.in_(ids[i:i + 500]))))
-            for r in rows:
-                r["created_at"] = now
-                r["version"] = 1
-                r["review_reason"] = None
-            fresh = {r["id"]: r for r in rows}  # dedupe within the batch
-            self._upsert(c, s.claims, list(fresh.values()), ["id"], _MUTABLE_ON_REIMPORT)
-            return len(set(fresh) - known)
+            known = self._stored(c, list(rows))
+            decisions = reviews.load(c, [i for i in rows if i in known])
+            for claim_id, r in rows.items():
+                r.update(created_at=now, version=1, review_reason=None)
+                if claim_id in decisions:
+                    reviews.apply(r, decisions[claim_id])
+            plain = [r for i, r in rows.items() if i not in decisions]
+            decided = [r for i, r in rows.items() if i in decisions]
+            self._upsert(c, s.claims, plain, ["id"], _MUTABLE_ON_REIMPORT)
+            self._upsert(c, s.claims, decided, ["id"], _MUTABLE_ON_REIMPORT + _REVIEWED_COLUMNS)
+            for r in decided:
+                before = known[r["id"]]
+                changed = {k: r[k] for k in _MUTABLE_ON_REIMPORT if before.get(k) != r[k]}
+                if changed:
+                    c.execute(update(s.claims).where(s.claims.c.id == r["id"])
+                              .values(version=s.claims.c.version + 1))
+                    self.audit("import", "restate", r["id"], {k: before.get(k) for k in changed}, changed,
+                               "the source was read again; the review decision still applies", conn=c)
+            return len(set(rows) - set(known))
+
+    def _stored(self, c: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of these claims (the columns a re-run may change), by id."""
+        cols = [s.claims.c.id, *(s.claims.c[k] for k in _MUTABLE_ON_REIMPORT)]
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            for r in c.execute(select(*cols).where(s.claims.c.id.in_(ids[i:i + 500]))):
+                out[r.id] = dict(r._mapping)
+        return out
 
     def get_claim(self, claim_id: str) -> tuple[Claim, dict[str, Any]]:
         """The claim and its row metadata (version, review_reason, created_at)."""
@@ -281,6 +310,8 @@ class Store:
             conds.append(c.confidence >= f.min_confidence)
         if not f.include_negated:
             conds.append(c.negated.is_(False))
+        if not f.include_superseded:
+            conds.append(c.superseded_by.is_(None))
         return conds
 
     def claims(self, f: ClaimFilter | None = None, limit: int | None = None, offset: int = 0,
@@ -309,8 +340,12 @@ class Store:
 
     def update_claim(self, claim_id: str, changes: dict[str, Any], actor: str, expected_version: int,
                      action: str = "update", reason: str | None = None) -> int:
-        """Change a claim's status or values; corrections keep the original values in ``original``
-        and every change goes to the audit log. Raises ConflictError if the version moved."""
+        """Change a claim's status or values. The decision is stored apart (``reviews``) so later runs keep it;
+        corrections keep the stated values in ``original``; every change goes to the audit log. Raises
+        ConflictError if the version moved."""
+        unknown = set(changes) - {"status", *reviews.CORRECTABLE}
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a claim")
         with self.transaction() as c:
             row = c.execute(select(s.claims).where(s.claims.c.id == claim_id)).first()
             if row is None:
@@ -319,24 +354,25 @@ class Store:
             if m["version"] != expected_version:
                 raise ConflictError(f"claim {claim_id} was changed by someone else (version {m['version']}, "
                                     f"you edited version {expected_version}); reload and apply your change again")
-            before = {k: m[k] for k in changes}
-            values = dict(changes)
-            original = dict(m["original"] or {})
-            for k, v in before.items():
-                if k not in ("status",) and k not in original and v != changes[k]:
-                    original[k] = v
-            values["original"] = original
-            if "technology" in changes:
-                from survindex.model import vocabulary
-                values["aigs_category"] = vocabulary().aigs_for(changes["technology"])
+            old = reviews.load(c, [claim_id]).get(claim_id)
+            decision = reviews.merged(old, changes.get("status", m["status"]), changes, reason, actor, utcnow())
+            self._upsert(c, s.reviews, [{"claim_id": claim_id, **decision}], ["claim_id"],
+                         ["status", "changes", "reason", "actor", "at", "decisions"])
+            values = reviews.apply(dict(m), {**decision, "changes": {k: v for k, v in changes.items()
+                                                                       if k in reviews.CORRECTABLE}})
+            values = {k: values[k] for k in (*changes, "original", "aigs_category", "status", "review_reason")}
             values["version"] = m["version"] + 1
-            values["review_reason"] = reason if reason is not None else m["review_reason"]
             res = c.execute(update(s.claims).where(s.claims.c.id == claim_id, s.claims.c.version == expected_version)
                             .values(**values))
             if res.rowcount != 1:
                 raise ConflictError(f"claim {claim_id} was changed by someone else; reload and try again")
-            self.audit(actor, action, claim_id, before, changes, reason, conn=c)
+            self.audit(actor, action, claim_id, {k: m[k] for k in changes}, changes, reason, conn=c)
             return int(values["version"])
+
+    def review_of(self, claim_id: str) -> dict[str, Any] | None:
+        """The review decision on a claim (status, corrected fields, reason, who and when), or None."""
+        with self.engine.connect() as c:
+            return reviews.load(c, [claim_id]).get(claim_id)
 
     # -- entities, audit, errors, runs -----------------------------------------------------------
     def propose_entity(self, type_: str, name: str, country: str | None, doc_id: str | None,

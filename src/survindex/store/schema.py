@@ -92,7 +92,30 @@ claims = Table(
     Column("review_reason", Text),
     Column("version", Integer, nullable=False, default=1),  # optimistic concurrency
     Column("created_at", String(32), nullable=False),
+    Column("superseded_by", String(40), index=True),  # the claim a newer extractor version made of the same fact
     Index("ix_claims_status_confidence", "status", "confidence"),
+)
+
+# Review decisions, apart from the imported values: re-runs merge into them (store.reviews).
+reviews = Table(
+    "reviews", metadata,
+    Column("claim_id", String(40), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("changes", JSON, nullable=False),  # corrected fields -> the editor's values
+    Column("reason", Text),
+    Column("actor", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("decisions", Integer, nullable=False),  # how many decisions led here
+)
+
+# Which documents each extractor has read, and at which version (incremental ``extract --db``).
+extractions = Table(
+    "extractions", metadata,
+    Column("doc_id", String(72), primary_key=True),
+    Column("extractor", String(64), primary_key=True),
+    Column("version", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("claims", Integer, nullable=False),
 )
 
 entities = Table(
