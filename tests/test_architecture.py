@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "survindex"
-PURE = ("extract", "index", "model", "reference")
+PURE = ("extract", "index", "model", "reference", "cases")
 FORBIDDEN = frozenset({"fastapi", "starlette", "click", "rich", "sqlalchemy", "psycopg", "psycopg2", "uvicorn",
                        "jinja2"})
 FORBIDDEN_OWN = ("survindex.store", "survindex.web", "survindex.cli")

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "survindex.cli.ingest",
     "survindex.cli.extract",
     "survindex.cli.index",
+    "survindex.cli.cases",
     "survindex.cli.build",
     "survindex.cli.web",
 )

@@ -164,6 +164,7 @@ def _to_store_run(docs: Iterator[dict[str, Any]], store: Any, workers: int, sche
     run = "run-" + uuid.uuid4().hex[:12]
     store.start_run(run, "extract")
     read, new = _to_store(docs, results_of, store, batch_size, run, errors)
+    store.refresh_cases()
     store.finish_run(run, "done", {"documents": read, "new_claims": new, "errors": len(errors)})
     click.echo(f"{read} documents read, {new} new claims stored; {len(errors)} documents with errors", err=True)
 

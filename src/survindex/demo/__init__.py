@@ -277,6 +277,7 @@ def load_examples(store: Store) -> dict[str, int]:
         for case in cases:
             docs_new += int(bool(store.put_document(case.document, conn=conn)))
         claims_new = store.put_claims([cl for case in cases for cl in case.claims], conn=conn)
+    store.refresh_cases()
     claims = [cl for case in cases for cl in case.claims]
     return {
         "cases": len(cases),

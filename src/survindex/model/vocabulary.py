@@ -25,6 +25,7 @@ class Vocabulary:
     technologies: dict[str, Technology]
     aigs_categories: dict[str, str]
     targeted_categories: dict[str, str]
+    case_groups: dict[str, tuple[str, ...]]
     claim_kinds: dict[str, str]
     review_statuses: tuple[str, ...]
     stages: dict[str, str]
@@ -35,6 +36,13 @@ class Vocabulary:
         """The Carnegie AIGS category of a technology key, or None."""
         tech = self.technologies.get(technology or "")
         return tech.aigs if tech else None
+
+    def case_group(self, technology: str | None) -> str:
+        """The group of technologies a case may hold together with this one (its own key when it has none)."""
+        for group, members in self.case_groups.items():
+            if technology in members:
+                return group
+        return technology or "unknown"
 
     def targeted_for(self, technology: str | None) -> str | None:
         """The category of a technology in Carnegie's spyware & digital forensics inventory, or None."""
@@ -71,6 +79,7 @@ def vocabulary() -> Vocabulary:
         technologies=techs,
         aigs_categories=dict(data["aigs_categories"]),
         targeted_categories=dict(data["targeted_categories"]),
+        case_groups={k: tuple(v) for k, v in (data.get("case_groups") or {}).items()},
         claim_kinds=dict(data["claim_kinds"]),
         review_statuses=tuple(data["review_statuses"]),
         stages=dict(data["stages"]),

@@ -22,6 +22,9 @@ from survindex.store import schema as s
 from survindex.store.migrations import MIGRATIONS
 
 
+CASE_KINDS = ("deployment", "financing")  # claims of these kinds make cases (store.cases)
+
+
 class NotFound(LookupError):
     """No row with that id."""
 
@@ -256,6 +259,7 @@ class Store:
                 r.update(created_at=now, version=1, review_reason=None)
                 if claim_id in decisions:
                     reviews.apply(r, decisions[claim_id])
+            self.mark_cases(c, (r["country"] for r in rows.values() if r["kind"] in CASE_KINDS))
             plain = [r for i, r in rows.items() if i not in decisions]
             decided = [r for i, r in rows.items() if i in decisions]
             self._upsert(c, s.claims, plain, ["id"], _MUTABLE_ON_REIMPORT)
@@ -367,7 +371,19 @@ class Store:
             if res.rowcount != 1:
                 raise ConflictError(f"claim {claim_id} was changed by someone else; reload and try again")
             self.audit(actor, action, claim_id, {k: m[k] for k in changes}, changes, reason, conn=c)
+            if m["kind"] in CASE_KINDS:
+                self.mark_cases(c, (m["country"], values.get("country", m["country"])))
             return int(values["version"])
+
+    def mark_cases(self, conn: Connection, countries: Iterable[str | None]) -> None:
+        """Mark countries whose cases must be rebuilt (``store.cases.refresh``)."""
+        self._upsert(conn, s.case_dirty, [{"country": c or ""} for c in set(countries)], ["country"])
+
+    def refresh_cases(self, everything: bool = False) -> int:
+        """Rebuild the cases of the countries whose claims changed; returns how many countries."""
+        from survindex.store import cases
+
+        return cases.refresh(self, everything)
 
     def review_of(self, claim_id: str) -> dict[str, Any] | None:
         """The review decision on a claim (status, corrected fields, reason, who and when), or None."""

@@ -40,6 +40,7 @@ def record(store: Store, conn: Connection, doc_id: str, extractor: str, version:
                                      .where(cl.doc_id == doc_id, cl.extractor == extractor,
                                             cl.superseded_by.is_(None)))
              if r.id not in ids]
+    store.mark_cases(conn, (r.country for r in stale))
     decisions = reviews.load(conn, [r.id for r in stale])
     inherited = reviews.load(conn, successor.values())
     for r in stale:

@@ -93,6 +93,7 @@ claims = Table(
     Column("version", Integer, nullable=False, default=1),  # optimistic concurrency
     Column("created_at", String(32), nullable=False),
     Column("superseded_by", String(40), index=True),  # the claim a newer extractor version made of the same fact
+    Column("case_id", String(40), index=True),  # the deployment record (case) the claim supports
     Index("ix_claims_status_confidence", "status", "confidence"),
 )
 
@@ -107,6 +108,53 @@ reviews = Table(
     Column("at", String(32), nullable=False),
     Column("decisions", Integer, nullable=False),  # how many decisions led here
 )
+
+# Cases: one record per deployment, rebuilt from its claims country by country (store.cases, survindex.cases).
+cases = Table(
+    "cases", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("country", String(3), index=True),
+    Column("grp", String(40), nullable=False),  # technology group (vocabulary case_groups)
+    Column("technology", String(40), index=True),
+    Column("technologies", JSON, nullable=False),
+    Column("supplier", Text, index=True),
+    Column("supplier_country", String(3), index=True),
+    Column("deployer", Text),
+    Column("stage", String(16), nullable=False),
+    Column("stages", JSON, nullable=False),
+    Column("first_reported", String(32)),
+    Column("last_reported", String(32)),
+    Column("sources", Integer, nullable=False),  # independent sources
+    Column("source_keys", JSON, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("financing", JSON, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("unreviewed", Integer, nullable=False),
+    Column("quote_claim", String(40)),
+    Column("quote", Text, nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_cases_queue", "status", "sources", "confidence", "id"),
+)
+
+case_decisions = Table(
+    "case_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # merge | split
+    Column("claim_a", String(40), nullable=False, index=True),
+    Column("claim_b", String(40)),
+    Column("actor", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("reason", Text),
+)
+
+case_aliases = Table(
+    "case_aliases", metadata,
+    Column("old_id", String(40), primary_key=True),
+    Column("new_id", String(40), nullable=False),
+)
+
+case_dirty = Table("case_dirty", metadata, Column("country", String(3), primary_key=True))
 
 # Which documents each extractor has read, and at which version (incremental ``extract --db``).
 extractions = Table(

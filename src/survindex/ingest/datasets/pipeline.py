@@ -207,6 +207,7 @@ def run_import(store: Store, report: ImportReport, status: str, work: Callable[[
         report.warnings.extend(check_assertions(declared, report))
     for p in report.problems:
         store.record_error(report.file, str(p), p.location, report.run_id)
+    store.refresh_cases()
     store.finish_run(report.run_id, "ok", report.to_dict())
     return report
 

@@ -45,6 +45,7 @@ def ingest(request: Request, actor: Annotated[Actor, Depends(require("editor"))]
         added = st.store.put_claims(claims, conn=conn)
         st.store.audit(actor.user.username, "ingest", doc.id, None, {"claims": len(claims), "new": added},
                        conn=conn)
+    st.store.refresh_cases()
     st.cache.invalidate()
     if "application/json" in request.headers.get("accept", ""):
         return json_response({"ok": True, "id": doc.id, "new": new, "claims": len(claims), "claims_new": added})

@@ -65,7 +65,7 @@ def _registry_supplier(name: str) -> dict[str, Any]:
 
     company = resolve_company(name)
     if company is None:
-        return {"supplier": name, "supplier_resolved": False}
+        return {"supplier": name, "supplier_country": None, "supplier_resolved": False}
     return {"supplier": company.canonical, "supplier_country": company.hq_country, "supplier_resolved": True}
 
 
@@ -98,6 +98,7 @@ def review_as(request: Request, claim_id: str, actor: Actor) -> int:
     try:
         return apply_review(st.store, claim_id, actor.data, actor.user.username)
     finally:
+        st.store.refresh_cases()
         st.cache.invalidate()
 
 
