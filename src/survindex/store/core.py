@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import ColumnElement
@@ -343,14 +343,14 @@ class Store:
             return int(c.execute(select(func.count()).select_from(s.claims).where(*self._where(f))).scalar_one())
 
     def update_claim(self, claim_id: str, changes: dict[str, Any], actor: str, expected_version: int,
-                     action: str = "update", reason: str | None = None) -> int:
+                     action: str = "update", reason: str | None = None, conn: Connection | None = None) -> int:
         """Change a claim's status or values. The decision is stored apart (``reviews``) so later runs keep it;
         corrections keep the stated values in ``original``; every change goes to the audit log. Raises
         ConflictError if the version moved."""
         unknown = set(changes) - {"status", *reviews.CORRECTABLE}
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a claim")
-        with self.transaction() as c:
+        with self._conn(conn) as c:
             row = c.execute(select(s.claims).where(s.claims.c.id == claim_id)).first()
             if row is None:
                 raise NotFound(f"no claim {claim_id}")
@@ -385,6 +385,24 @@ class Store:
 
         return cases.refresh(self, everything)
 
+    def restore_review(self, claim_id: str, decision: dict[str, Any] | None, values: dict[str, Any],
+                       expected_version: int, actor: str, conn: Connection) -> int:
+        """Put back a claim's earlier decision (None: never reviewed) and the row values it had then (an undo);
+        raises ConflictError if the claim changed since. Returns the new version."""
+        if decision is None:
+            conn.execute(delete(s.reviews).where(s.reviews.c.claim_id == claim_id))
+        else:
+            self._upsert(conn, s.reviews, [{**decision, "claim_id": claim_id}], ["claim_id"],
+                         ["status", "changes", "reason", "actor", "at", "decisions"])
+        res = conn.execute(update(s.claims).where(s.claims.c.id == claim_id, s.claims.c.version == expected_version)
+                           .values(**values, version=expected_version + 1))
+        if res.rowcount != 1:
+            raise ConflictError(f"claim {claim_id} was changed since; it cannot be undone")
+        self.audit(actor, "undo", claim_id, None, values, None, conn=conn)
+        country = conn.execute(select(s.claims.c.country).where(s.claims.c.id == claim_id)).scalar()
+        self.mark_cases(conn, (country, values.get("country", country)))
+        return expected_version + 1
+
     def review_of(self, claim_id: str) -> dict[str, Any] | None:
         """The review decision on a claim (status, corrected fields, reason, who and when), or None."""
         with self.engine.connect() as c:
@@ -412,10 +430,12 @@ class Store:
             return [dict(r._mapping) for r in c.execute(q)]
 
     def audit(self, actor: str, action: str, object_id: str | None, before: Any, after: Any,
-              reason: str | None = None, conn: Connection | None = None) -> None:
+              reason: str | None = None, conn: Connection | None = None) -> int:
+        """Write an audit entry; returns its id."""
         with self._conn(conn) as c:
-            c.execute(insert(s.audit_log).values(at=utcnow(), actor=actor, action=action, object_id=object_id,
-                                                 before=before, after=after, reason=reason))
+            res = c.execute(insert(s.audit_log).values(at=utcnow(), actor=actor, action=action, object_id=object_id,
+                                                       before=before, after=after, reason=reason))
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
 
     def history(self, object_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         q = select(s.audit_log).order_by(s.audit_log.c.id.desc()).limit(limit)
