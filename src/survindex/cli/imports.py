@@ -1,4 +1,4 @@
-"""``survindex import table|atlas|aiddata``: thin wrappers over ``survindex.ingest.datasets``."""
+"""``survindex import table|atlas|aiddata|spyware-inventory``: thin wrappers over ``survindex.ingest.datasets``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ _FIX_FILE = "Give a CSV (UTF-8) or XLSX table; nothing was written"
 
 @click.group("import")
 def import_group() -> None:
-    """Import a published dataset: a country table (AIGS), EFF's Atlas CSV or AidData's GCDF rows.
+    """Import a published dataset: a country table (AIGS), EFF's Atlas CSV, AidData's GCDF rows or Carnegie's
+    spyware & digital forensics inventory.
 
     Each import runs in one transaction (all or nothing), can be repeated without creating duplicates, and reports
     on stderr the rows read, claims written, rows rejected with their row numbers and the columns it never read.
@@ -137,6 +138,21 @@ def import_aiddata_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
     from survindex.ingest.datasets import import_aiddata
 
     _run_importer(import_aiddata, file, status, as_json, db)
+
+
+@import_group.command("spyware-inventory", short_help="Import Carnegie's spyware & digital forensics inventory.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_status_option("accepted")
+@_json_option
+@db_option
+def import_spyware_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
+    """Import Carnegie's Global Inventory of Commercial Spyware & Digital Forensics (CSV, V10 layout): one
+    deployment claim per row (country, vendor, spyware or digital forensics), quoting its description, each source
+    URL a citation (Wayback links as archive copies), Country of origin kept per row, lower-confidence rows at
+    lower confidence."""
+    from survindex.ingest.datasets import import_spyware_inventory
+
+    _run_importer(import_spyware_inventory, file, status, as_json, db)
 
 
 @import_group.command("datasets", short_help="List the declared datasets (for --dataset).")

@@ -60,6 +60,8 @@ def _check(declared: Source) -> None:
     """Declarations name only vocabulary keys: technologies, stages, flow types."""
     vocab = vocabulary()
     checks = [(declared.mapping.get("columns") or {}, TECHNOLOGY_KEYS, "technology"),
+              (declared.extra.get("categories") or {}, TECHNOLOGY_KEYS, "technology"),
+              (declared.extra.get("regimes") or {}, tuple(vocab.regime_types), "regime type"),
               (declared.extra.get("stages") or {}, tuple(vocab.stages), "stage"),
               (declared.extra.get("flow_types") or {}, vocab.flow_types, "flow type")]
     for table, allowed, what in checks:
