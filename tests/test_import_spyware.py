@@ -201,3 +201,29 @@ def test_any_text_parses_without_error_and_keeps_the_original(text: str) -> None
     assert span.original == text
     if span.first is not None and span.last is not None:
         assert span.first <= span.last
+
+
+def test_every_inventory_vendor_is_in_the_registry_with_a_source(shared: Path) -> None:
+    vendors = {r["Commercial Entity"].strip() for r in file_rows(shared / INVENTORY)} - {"Undisclosed"}
+    assert len(vendors) == 39
+    for name in vendors:
+        company = resolve_company(name)
+        assert company is not None, name
+        assert company.hq_country and company.source and "Carnegie inventory V10" in company.source, name
+
+
+def test_aigs_figures_stay_exact_beside_the_inventory(shared: Path, db_path: str) -> None:
+    aigs = ["import", "table", str(shared / "data/aigs-p5js/cleaned-global2.csv"), "--country-column", "Country",
+            "--column", "safeCity=safe_city", "--column", "facialRec=facial_recognition", "--column",
+            "smartPoli=smart_policing", "--column", "smSurv=social_media_monitoring", "--year", "2022"]
+    for args in (aigs, ["import", "spyware-inventory", str(shared / INVENTORY)]):
+        assert run(*args, "--db", db_path).exit_code == 0
+    stats = json.loads(run("stats", "--json", "--db", db_path).stdout)
+    assert stats["countries"] == 97
+    assert stats["by_aigs_category"] == {"safe_city": 64, "facial_recognition": 78, "smart_policing": 69,
+                                         "social_media_surveillance": 38}
+    joined = stats["targeted"]["joined"]
+    assert stats["targeted"]["governments"] == 74
+    assert (joined["mass_countries"], joined["targeted_countries"], joined["both"], joined["mass_only"],
+            joined["targeted_only"]) == (97, 74, 59, 38, 15)
+    assert joined["supplier_blocs"]["israel"]["targeted"] == 56 and joined["supplier_blocs"]["europe"]["targeted"] == 60
