@@ -12,21 +12,3 @@ document.addEventListener("submit", function (event) {
     if (reason && !reason.value.trim()) { event.preventDefault(); reason.focus(); reason.placeholder = "a reason is required"; }
   }
 });
-// Map layers (mass / targeted / both) on /targeted: each shape carries each layer's fill as data-fill-<layer>.
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("fieldset.layer-toggle").forEach(function (box) {
-    var map = document.getElementById(box.getAttribute("data-target"));
-    if (!map) { return; }
-    box.hidden = false;
-    box.addEventListener("change", function (event) {
-      var layer = event.target.value;
-      map.setAttribute("data-layer", layer);
-      map.querySelectorAll("[data-fill-" + layer + "]").forEach(function (el) {
-        el.setAttribute("fill", el.getAttribute("data-fill-" + layer));
-      });
-      map.querySelectorAll("g.legend[data-layer]").forEach(function (g) {
-        g.setAttribute("display", g.getAttribute("data-layer") === layer ? "inline" : "none");
-      });
-    });
-  });
-});
