@@ -68,6 +68,9 @@ def _check(declared: Source) -> None:
         for label, value in table.items():
             if value not in allowed:
                 raise ValueError(f"sources.yaml: {declared.name} maps {label!r} to unknown {what} {value!r}")
+    from survindex.ingest.datasets.checks import parse_checks
+
+    parse_checks(f"{column}={check}" for column, check in (declared.mapping.get("checks") or {}).items())
 
 
 def source(name: str) -> Source:
