@@ -25,7 +25,8 @@ DEFINITIONS = {
     "by_source_category": "Governments per category as the source labels it (original `category`), e.g. "
                           "Carnegie's Spyware / Digital forensics / IOT hacking.",
     "by_vendor": "Governments per vendor (registry canonical name); `unknown_vendor`: governments with a claim "
-                 "whose vendor is undisclosed.",
+                 "whose vendor is undisclosed; `vendor_names`: how the source wrote a vendor the registry names "
+                 "otherwise (Memento Labs: Hacking Team).",
     "by_vendor_country": "Governments supplied by a firm based in or linked to the country: any country the "
                          "source names as the vendor's origin (Carnegie counts 'Israel, Hungary' under both).",
     "by_regime_source": "Governments per regime type as the source's own regime column gives it (Carnegie: "
@@ -72,6 +73,7 @@ class _Acc:
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list))))
     regimes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     first_year: dict[str, int] = field(default_factory=dict)
+    written: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # vendor -> names as written
 
     def add(self, table: str, key: str, iso: str, claim_id: str) -> None:
         self.by[table][key][iso].append(claim_id)
@@ -89,6 +91,9 @@ def _accumulate(claims: Iterable[Claim]) -> _Acc:
         label = c.original.get("category") if isinstance(c.original, dict) else None
         acc.add("by_source_category", str(label or vocabulary().targeted_for(c.technology)), iso, c.id)
         acc.add("by_vendor", c.supplier or "", iso, c.id)
+        written = c.original.get("vendor") if isinstance(c.original, dict) else None
+        if c.supplier and isinstance(written, str) and written.strip() and written.strip() != c.supplier:
+            acc.written[c.supplier].add(written.strip())
         for origin in origin_countries(c):
             acc.add("by_vendor_country", origin, iso, c.id)
         regime = source_regime(c)
@@ -169,6 +174,7 @@ def compute(claims: Iterable[Claim], ref: Reference, year: int,
         "by_source_category": _counts(acc.by["by_source_category"]),
         "by_vendor": _counts(acc.by["by_vendor"]),
         "unknown_vendor": len(acc.by["by_vendor"].get("", {})),
+        "vendor_names": {k: sorted(v) for k, v in sorted(acc.written.items())},
         "by_vendor_country": _counts(acc.by["by_vendor_country"]),
         "by_regime_source": by_source, "regime_source_groups": source_groups,
         "by_regime_reference": by_ref, "regime_reference_groups": ref_groups,

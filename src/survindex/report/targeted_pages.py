@@ -52,7 +52,9 @@ def page(site: Site) -> None:
     t = section(site)
     layers = map_layers(site)
     sc = [(site.country_name(iso), n, None) for iso, n in (t.get("by_vendor_country") or {}).items()]
-    vendor_items = [(name, n, site.supplier_href(name)) for name, n in list((t.get("by_vendor") or {}).items())[:25]]
+    written = t.get("vendor_names") or {}
+    vendor_items = [(name + (f" ({', '.join(written[name])})" if name in written else ""), n, site.supplier_href(name))
+                    for name, n in list((t.get("by_vendor") or {}).items())[:25]]
     site.render("targeted.html", "targeted.html", t=t,
                 map_svg=layered_svg(layers, href=site.country_href, title=partial(_tip, site)),
                 map_toggle=toggle(layers),
