@@ -87,9 +87,10 @@ def _accumulate(claims: Iterable[Claim]) -> _Acc:
         iso = c.country
         acc.countries[iso].append(c.id)
         acc.add("by_technology", str(c.technology), iso, c.id)
-        acc.add("by_category", str(vocabulary().targeted_for(c.technology)), iso, c.id)
+        category = str(vocabulary().targeted_for(c.technology))
+        acc.add("by_category", category, iso, c.id)
         label = c.original.get("category") if isinstance(c.original, dict) else None
-        acc.add("by_source_category", str(label or vocabulary().targeted_for(c.technology)), iso, c.id)
+        acc.add("by_source_category", str(label or vocabulary().targeted_categories[category]), iso, c.id)
         acc.add("by_vendor", c.supplier or "", iso, c.id)
         written = c.original.get("vendor") if isinstance(c.original, dict) else None
         if c.supplier and isinstance(written, str) and written.strip() and written.strip() != c.supplier:
