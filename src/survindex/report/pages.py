@@ -92,9 +92,17 @@ def country(site: Site, iso3: str) -> None:
 
 
 def _no_mass(site: Site, iso3: str) -> dict[str, Any]:
-    """The mass profile of a country documented for targeted surveillance only."""
+    """The mass profile of a country documented for targeted surveillance only (its BRI membership and regime
+    type from the same reference data as the index's)."""
+    from datetime import date
+
+    from survindex.index._ref import default_reference
+
+    as_of = site.index.get("as_of")
+    year = int(as_of[:4]) if as_of else date.today().year
     return {"name": site.country_name(iso3), "technologies": [], "aigs_categories": [], "suppliers": [],
-            "supplier_countries": [], "financiers": [], "bri": None, "regime": None, "first_year": None, "claims": []}
+            "supplier_countries": [], "financiers": [], "bri": iso3 in site.index["bri"].get("member_countries", []),
+            "regime": default_reference().regime(iso3, year), "first_year": None, "claims": []}
 
 
 def supplier(site: Site, name: str) -> None:
