@@ -227,3 +227,19 @@ def test_aigs_figures_stay_exact_beside_the_inventory(shared: Path, db_path: str
     assert (joined["mass_countries"], joined["targeted_countries"], joined["both"], joined["mass_only"],
             joined["targeted_only"]) == (97, 74, 59, 38, 15)
     assert joined["supplier_blocs"]["israel"]["targeted"] == 56 and joined["supplier_blocs"]["europe"]["targeted"] == 60
+
+
+def test_same_import_on_every_database(any_db: str) -> None:
+    """SQLite and PostgreSQL keep the same claims with their citations and origins; a re-import writes nothing."""
+    from survindex.ingest.datasets import import_spyware_inventory
+
+    store = open_store(any_db)
+    try:
+        first = import_spyware_inventory(store, FIXTURE)
+        second = import_spyware_inventory(store, FIXTURE)
+        rows = {c.country: c for c in store.claims()}
+        assert first.claims_new == 3 and second.claims_new == 0 and set(rows) == {"KEN", "MEX", "PAK"}
+        assert rows["KEN"].citations[1]["archive_url"].startswith("https://web.archive.org/web/20220101000000/")
+        assert rows["KEN"].original["supplier_countries"] == ["ISR"] and rows["KEN"].confidence == 0.6
+    finally:
+        store.close()
