@@ -41,7 +41,7 @@ def _legend(layer: Layer, top: int, shown: bool) -> str:
     if layer.kind == "categories":
         entries = [(v, fill, text) for v, (fill, text) in BOTH_COLOURS.items()]
         for i, (_, fill, text) in enumerate(entries):
-            x = 12 + i * 150
+            x = 12 + i * 200
             items.append(f'<rect x="{x}" y="{y:g}" width="30" height="10" fill="{fill}"/>'
                          f'<text x="{x + 34}" y="{y + 9:g}">{escape(text)}</text>')
     elif top > 0:
