@@ -13,12 +13,12 @@ from survindex.model import TECHNOLOGY_KEYS
 
 def test_every_dataset_is_declared_with_its_citation() -> None:
     declared = sources()
-    assert set(declared) == {"aigs", "eff-atlas", "aiddata-gcdf"}
+    assert set(declared) == {"aigs", "eff-atlas", "aiddata-gcdf", "carnegie-spyware"}
     for d in declared.values():
         assert d.title and d.publisher and d.url.startswith("https://") and d.licence
-        assert d.importer in ("table", "atlas", "aiddata")
+        assert d.importer in ("table", "atlas", "aiddata", "spyware-inventory")
     assert source("aigs").assertions["min_countries"] == 50
-    with pytest.raises(UnknownSource, match="declared: aiddata-gcdf, aigs, eff-atlas"):
+    with pytest.raises(UnknownSource, match="declared: aiddata-gcdf, aigs, carnegie-spyware, eff-atlas"):
         source("nope")
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from survindex.index.targeted import is_targeted
 from survindex.index import compute, select, summary
 from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim
 
@@ -135,7 +136,9 @@ def test_adding_a_deployment_never_removes_a_country(claims: list[Claim], extra:
     before = compute(claims, ref=REF)
     after = compute([*claims, extra], ref=REF)
     assert set(before["countries_detail"]) <= set(after["countries_detail"])
-    assert extra.country in after["countries_detail"]
+    joined_before, joined_after = before["targeted"]["joined"]["countries"], after["targeted"]["joined"]["countries"]
+    assert set(joined_before) <= set(joined_after)
+    assert extra.country in joined_after  # in the mass index or, for spyware and forensics, the targeted one
     for table in ("by_technology", "by_aigs_category", "by_supplier", "by_supplier_country"):
         for key, n in before[table].items():
             assert after[table][key] >= n
@@ -144,13 +147,19 @@ def test_adding_a_deployment_never_removes_a_country(claims: list[Claim], extra:
 @settings(max_examples=100, deadline=None)
 @given(st.lists(deployments, max_size=25))
 def test_counts_equal_distinct_countries_and_order_does_not_matter(claims: list[Claim]) -> None:
+    """Spyware and forensics deployments count in the targeted section, every other one in the mass index."""
     idx = compute(claims, ref=REF)
-    assert idx["countries"] == len({c.country for c in claims})
+    targeted = [c for c in claims if is_targeted(c)]
+    mass = [c for c in claims if not is_targeted(c)]
+    assert idx["countries"] == len({c.country for c in mass})
+    assert idx["targeted"]["governments"] == len({c.country for c in targeted})
     for tech in TECHNOLOGY_KEYS:
-        assert idx["by_technology"][tech] == len({c.country for c in claims if c.technology == tech})
+        assert idx["by_technology"].get(tech, 0) == len({c.country for c in claims if c.technology == tech})
     for cat in AIGS_CATEGORIES:
         assert idx["by_aigs_category"][cat] == len({c.country for c in claims if c.aigs_category == cat})
     for supplier, n in idx["by_supplier"].items():
-        assert n == len({c.country for c in claims if c.supplier == supplier})
-        assert set(idx["evidence"]["by_supplier"][supplier]) == {c.country for c in claims if c.supplier == supplier}
+        assert n == len({c.country for c in mass if c.supplier == supplier})
+        assert set(idx["evidence"]["by_supplier"][supplier]) == {c.country for c in mass if c.supplier == supplier}
+    for vendor, n in idx["targeted"]["by_vendor"].items():
+        assert n == len({c.country for c in targeted if c.supplier == vendor})
     assert compute(list(reversed(claims)), ref=REF) == idx

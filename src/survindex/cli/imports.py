@@ -1,4 +1,4 @@
-"""``survindex import table|atlas|aiddata``: thin wrappers over ``survindex.ingest.datasets``."""
+"""``survindex import table|atlas|aiddata|spyware-inventory``: thin wrappers over ``survindex.ingest.datasets``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ _FIX_FILE = "Give a CSV (UTF-8) or XLSX table; nothing was written"
 
 @click.group("import")
 def import_group() -> None:
-    """Import a published dataset: a country table (AIGS), EFF's Atlas CSV or AidData's GCDF rows.
+    """Import a published dataset: a country table (AIGS), EFF's Atlas CSV, AidData's GCDF rows or Carnegie's
+    spyware & digital forensics inventory.
 
     Each import runs in one transaction (all or nothing), can be repeated without creating duplicates, and reports
     on stderr the rows read, claims written, rows rejected with their row numbers and the columns it never read.
@@ -37,6 +38,7 @@ def _status_option(default: str) -> Callable[[Callable[..., None]], Callable[...
 def _errors(file: Path) -> Iterator[None]:
     """Turn the library's named errors into the one CLI error shape."""
     from survindex.ingest.datasets import FileFormatError, ImportFailed, MappingError, UnknownSource
+    from survindex.ingest.datasets.checks import CheckError
 
     what = f"cannot import {file}"
     if not file.is_file():
@@ -45,7 +47,7 @@ def _errors(file: Path) -> Iterator[None]:
         yield
     except FileFormatError as exc:
         raise fail(what, str(exc), _FIX_FILE) from None
-    except (MappingError, UnknownSource) as exc:
+    except (MappingError, UnknownSource, CheckError) as exc:
         raise fail(what, str(exc).strip("'\""), "Fix the option and run the import again; nothing was written") \
             from None
     except ImportFailed as exc:
@@ -78,6 +80,9 @@ def _show(report: object, as_json: bool) -> None:
 @click.option("--supplier-flag", "supplier_flags", multiple=True, metavar="COLUMN[=COMPANY]",
               help="A flag column per supplier (Carnegie's workbook: Huawei, ZTE, …); COMPANY defaults to the "
                    "column name (repeatable).")
+@click.option("--check", "checks", multiple=True, metavar="COLUMN=WHAT",
+              help="A summary column of the table checked row by row against survindex (repeatable); WHAT: regime, "
+                   "bri, technology_count or supplier_country:ISO3. Differences are listed in the report.")
 @click.option("--sheet", help="XLSX sheet to read (default: the first).")
 @click.option("--source-title", help="Title of the dataset, for citations.")
 @click.option("--source-url", help="Where the dataset is published.")
@@ -87,19 +92,22 @@ def _show(report: object, as_json: bool) -> None:
 @_json_option
 @db_option
 def import_table_cmd(file: Path, dataset: str | None, country_column: str | None, columns: tuple[str, ...],
-                     suppliers_column: str | None, supplier_flags: tuple[str, ...], sheet: str | None,
-                     source_title: str | None,
+                     suppliers_column: str | None, supplier_flags: tuple[str, ...], checks: tuple[str, ...],
+                     sheet: str | None, source_title: str | None,
                      source_url: str | None, publisher: str | None, year: int | None, status: str, as_json: bool,
                      db: str) -> None:
     """Import a country table (CSV or XLSX) such as Carnegie's AIGS: one deployment claim per country and
-    flagged technology, and one per country and supplier."""
+    flagged technology, and one per country and supplier. A country name cut short ("United Kingdo") resolves when
+    it begins one country's name only, and is reported; summary columns given with --check are compared row by row
+    with what survindex computes."""
     from survindex.ingest.datasets import TableMapping, import_table, parse_columns, parse_supplier_flags, source
+    from survindex.ingest.datasets.checks import parse_checks
 
     with _errors(file):
         declared = source(dataset) if dataset else None
         options = dict(country_column=country_column, columns=parse_columns(columns),
                        suppliers_column=suppliers_column, supplier_flags=parse_supplier_flags(supplier_flags),
-                       sheet=sheet, title=source_title, url=source_url,
+                       checks=parse_checks(checks), sheet=sheet, title=source_title, url=source_url,
                        publisher=publisher, year=year, status=status)
         if declared is not None:
             mapping = TableMapping.from_source(declared, **options)
@@ -137,6 +145,21 @@ def import_aiddata_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
     from survindex.ingest.datasets import import_aiddata
 
     _run_importer(import_aiddata, file, status, as_json, db)
+
+
+@import_group.command("spyware-inventory", short_help="Import Carnegie's spyware & digital forensics inventory.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_status_option("accepted")
+@_json_option
+@db_option
+def import_spyware_cmd(file: Path, status: str, as_json: bool, db: str) -> None:
+    """Import Carnegie's Global Inventory of Commercial Spyware & Digital Forensics (CSV, V10 layout): one
+    deployment claim per row (country, vendor, spyware or digital forensics), quoting its description, each source
+    URL a citation (Wayback links as archive copies), Country of origin kept per row, lower-confidence rows at
+    lower confidence."""
+    from survindex.ingest.datasets import import_spyware_inventory
+
+    _run_importer(import_spyware_inventory, file, status, as_json, db)
 
 
 @import_group.command("datasets", short_help="List the declared datasets (for --dataset).")

@@ -68,6 +68,14 @@ def _table(index: dict[str, Any]) -> None:
                       f"{f['computed']} (in {f['year']}: {f['computed_in_year']}): {f['quote'][:100]}", markup=False, highlight=False)
     for line in index["headlines"]:
         console.print("• " + line, markup=False, highlight=False)
+    targeted = index.get("targeted") or {}
+    if targeted.get("governments"):
+        j = targeted["joined"]
+        console.print(f"targeted surveillance: {targeted['governments']} governments; with mass AI surveillance too: "
+                      f"{j['both']}; mass only {j['mass_only']}, targeted only {j['targeted_only']}", markup=False)
+        for f in targeted["published_figures"]:
+            console.print(f"published {f['published']} vs computed {f['computed']}: {f['text']}", markup=False,
+                          highlight=False)
 
 
 @click.command("stats")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from survindex.index import targeted
 from survindex.index._ref import Reference, default_reference
 from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim, vocabulary
 
@@ -32,6 +33,8 @@ DEFINITIONS = {
                  "(document, country) pair; amount_usd sums the largest USD amount stated for each project.",
     "by_year": "From deployment claim years: claims dated that year, countries first seen that year, "
                "countries seen up to that year. Undated claims count in the totals only.",
+    "targeted": "Targeted surveillance (technologies with a `targeted` category: spyware, digital forensics), "
+                "counted apart from the figures above and joined to them per country (see targeted.definitions).",
 }
 
 
@@ -91,7 +94,7 @@ def _add_financing(acc: _Acc, c: Claim, country: str) -> None:
 def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference) -> tuple[_Acc, list[Claim], set[str]]:
     acc, reach, members = _Acc(), [], set()
     for c in claims:
-        if not _in_scope(c, as_of):
+        if not _in_scope(c, as_of) or targeted.is_targeted(c):  # targeted surveillance: its own section
             continue
         if c.kind == "supplier_reach":
             reach.append(c)
@@ -233,12 +236,21 @@ def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Referenc
                                                           "by_supplier_country", "financing")}},
         "definitions": DEFINITIONS,
     }
+    _add_targeted(result, [c for c in claims if _in_scope(c, as_of)], ref, day.year)
     if figures:
         years = {c.year for c in reach if c.year is not None and c.year < day.year}
         then = {y: compute(claims, as_of=date(y, 12, 31), ref=ref, figures=False) for y in sorted(years)}
         result["published_figures"] = published_figures(reach, result, then)
         result["headlines"] = headlines(result, ref)
     return result
+
+
+def _add_targeted(result: dict[str, Any], claims: list[Claim], ref: Reference, year: int) -> None:
+    """The targeted section, joined to the mass index; its technologies count in ``by_technology`` too."""
+    section = targeted.compute(claims, ref, year, result["countries_detail"])
+    result["targeted"] = section
+    result["by_technology"].update(section["by_technology"])
+    result["evidence"]["by_technology"].update(section["evidence"]["by_technology"])
 
 
 DETAIL_KEYS = ("countries_detail", "evidence", "definitions")
@@ -248,4 +260,6 @@ def summary(index: dict[str, Any]) -> dict[str, Any]:
     """The index without the large per-country maps (what ``stats --json`` prints by default)."""
     out = {k: v for k, v in index.items() if k not in DETAIL_KEYS}
     out["bri"] = {k: v for k, v in index["bri"].items() if k not in ("member_countries", "countries_with_technology")}
+    if "targeted" in index:
+        out["targeted"] = targeted.summary(index["targeted"])
     return out

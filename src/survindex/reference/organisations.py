@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -45,6 +45,7 @@ class Company:
     kind: str
     description: str
     technology: str | None = None  # vocabulary key of the one technology its products are, where the kind is too broad
+    source: str | None = None  # where its headquarters country comes from (companies_targeted.yaml)
 
 
 @dataclass(frozen=True)
@@ -156,20 +157,30 @@ def _check_fields(row: dict[str, Any], required: set[str], optional: set[str], w
 
 
 # ------------------------------------------------------------------------------------------------ companies
+COMPANY_FILES = ("companies.yaml", "companies_targeted.yaml")
+
+
 @cache
 def _companies() -> dict[str, Company]:
-    rows: list[dict[str, Any]] = load_yaml("companies.yaml")["companies"]
     out: dict[str, Company] = {}
-    for r in rows:
-        _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"}, {"parent", "qid", "technology"},
-                      "companies.yaml")
-        if r["canonical"] in out:
-            raise ValueError(f"company {r['canonical']!r} is listed twice in companies.yaml")
-        out[r["canonical"]] = Company(
-            canonical=r["canonical"], aliases=tuple(dict.fromkeys(str(a) for a in r.get("aliases") or ())),
-            hq_country=r["hq_country"], parent=r.get("parent"), qid=r.get("qid"), kind=r["kind"],
-            description=" ".join(str(r.get("description", "")).split()), technology=r.get("technology"),
-        )
+    sources: dict[str, str] = {}
+    for filename in COMPANY_FILES:
+        data = load_yaml(filename)
+        sources.update(data.get("sources") or {})
+        for r in data["companies"]:
+            _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"},
+                          {"parent", "qid", "technology", "source"}, filename)
+            if r["canonical"] in out:
+                raise ValueError(f"company {r['canonical']!r} is listed twice in {', '.join(COMPANY_FILES)}")
+            out[r["canonical"]] = Company(
+                canonical=r["canonical"], aliases=tuple(dict.fromkeys(str(a) for a in r.get("aliases") or ())),
+                hq_country=r["hq_country"], parent=r.get("parent"), qid=r.get("qid"), kind=r["kind"],
+                description=" ".join(str(r.get("description", "")).split()), technology=r.get("technology"),
+                source=r.get("source"))
+    for canonical, source in sources.items():
+        if canonical not in out:
+            raise ValueError(f"companies_targeted.yaml: sources names unknown company {canonical!r}")
+        out[canonical] = replace(out[canonical], source=source)
     return out
 
 

@@ -11,7 +11,7 @@ from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, claim_rows, 
 from survindex.export import datapackage
 from survindex.export.datapackage import Resource
 from survindex.model import AIGS_CATEGORIES, Claim, vocabulary
-from survindex.report import charts
+from survindex.report import charts, targeted_pages
 from survindex.report.map import locator_svg, overlay_svg, world_svg
 
 if TYPE_CHECKING:
@@ -81,16 +81,34 @@ def _claim_view(site: Site, claim_id: str) -> dict[str, Any]:
 
 
 def country(site: Site, iso3: str) -> None:
-    d = site.index["countries_detail"][iso3]
-    views = sorted((_claim_view(site, cid) for cid in d["claims"]),
+    targeted = targeted_pages.country_profile(site, iso3)
+    d = site.index["countries_detail"].get(iso3) or _no_mass(site, iso3)
+    ids = set(d["claims"]) | set(targeted["claims"] if targeted else ())
+    views = sorted((_claim_view(site, cid) for cid in ids),
                    key=lambda v: (_KIND_ORDER.get(v["c"].kind, 9), v["c"].technology or "", v["c"].year or 0,
                                   v["c"].id))
-    site.render(f"countries/{iso3}.html", "country.html", iso3=iso3, d=d, claims=views,
+    site.render(f"countries/{iso3}.html", "country.html", iso3=iso3, d=d, claims=views, targeted=targeted,
                 map_svg=locator_svg(iso3, "../static/world.svg", label=d["name"]))
 
 
+def _no_mass(site: Site, iso3: str) -> dict[str, Any]:
+    """The mass profile of a country documented for targeted surveillance only (its BRI membership and regime
+    type from the same reference data as the index's)."""
+    from datetime import date
+
+    from survindex.index._ref import default_reference
+
+    as_of = site.index.get("as_of")
+    year = int(as_of[:4]) if as_of else date.today().year
+    return {"name": site.country_name(iso3), "technologies": [], "aigs_categories": [], "suppliers": [],
+            "supplier_countries": [], "financiers": [], "bri": iso3 in site.index["bri"].get("member_countries", []),
+            "regime": default_reference().regime(iso3, year), "first_year": None, "claims": []}
+
+
 def supplier(site: Site, name: str) -> None:
-    reach = site.index["evidence"]["by_supplier"].get(name, {})
+    reach = {**site.index["evidence"]["by_supplier"].get(name, {})}
+    for iso, ids in targeted_pages.supplier_reach(site, name).items():
+        reach[iso] = sorted(set(reach.get(iso, [])) | set(ids))
     site.render(f"suppliers/{site.supplier_slugs[name]}.html", "supplier.html", name=name, reach=reach,
                 hq=_hq(site, name, reach),
                 map_svg=overlay_svg({iso: 1 for iso in reach}, href=partial(site.country_href, root="../"),
@@ -132,8 +150,9 @@ def jobs(site: Site) -> list[Callable[[], None]]:
         partial(simple, site, "technologies"),
         partial(simple, site, "sources", reference=_sources(), documents=docs),
         partial(simple, site, "downloads", formats=FORMATS),
+        partial(targeted_pages.page, site),
     ]
-    out += [partial(country, site, iso) for iso in site.index["countries_detail"]]
-    out += [partial(supplier, site, name) for name in site.index["by_supplier"]]
+    out += [partial(country, site, iso) for iso in targeted_pages.countries(site)]
+    out += [partial(supplier, site, name) for name in site.supplier_slugs]
     out += [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]
     return out

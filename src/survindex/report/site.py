@@ -58,7 +58,8 @@ class Site:
         self.env.globals.update(vocab=vocabulary(), site=self)
         self.env.filters["http_url"] = http_url
         taken: set[str] = set()
-        for name in sorted(self.index["by_supplier"]):
+        vendors = (self.index.get("targeted") or {}).get("by_vendor") or {}
+        for name in sorted(set(self.index["by_supplier"]) | set(vendors)):
             s = slug(name)
             while s in taken:
                 s += "-x"

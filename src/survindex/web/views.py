@@ -12,6 +12,7 @@ from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
+from survindex.web import targeted
 from survindex.web.state import DataCache
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
             "by_status": by_status,
             "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
                                                   "financier", "year")),
+            "targeted": targeted.country(store, cache, iso3),
             **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
         }
     return cache.get(("country", iso3, page.limit, page.offset), build)
@@ -102,6 +104,7 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
         return {"title": name, "name": name, "headquarters": hq[0][0] if hq else None, "total_claims": total,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
+                "targeted": targeted.supplier(store, cache, name),
                 **_claims_page(store, everything, page)}
     return cache.get(("supplier", name, page.limit, page.offset), build)
 
@@ -115,6 +118,7 @@ def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str
         everything = ss.ClaimQuery(ClaimFilter(technology=key))
         return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
+                "targeted": targeted.technology(store, cache, key),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
                 **_claims_page(store, everything, page)}
     return cache.get(("technology", key, page.limit, page.offset), build)

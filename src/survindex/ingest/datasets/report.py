@@ -45,6 +45,8 @@ class ImportReport:
     columns_never_read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+    resolved_by_prefix: dict[str, str] = field(default_factory=dict)  # truncated name -> the one country (ISO3)
+    published_checks: list[dict[str, Any]] = field(default_factory=list)  # a table's summary columns, row by row
 
     @property
     def problems(self) -> list[Problem]:
@@ -63,6 +65,10 @@ class ImportReport:
             "unmapped_labels": dict(self.unmapped_labels.most_common()),
             "columns_never_read": list(self.columns_never_read),
             "warnings": list(self.warnings),
+            "resolved_by_prefix": dict(self.resolved_by_prefix),
+            **({"published_checks": {"summary": check_summary(self.published_checks),
+                                     "differences": [r for r in self.published_checks if not r["agrees"]]}}
+               if self.published_checks else {}),
         }
 
     def render(self, limit: int = 20) -> str:
@@ -86,7 +92,33 @@ class ImportReport:
                 lines.append(f"  {title}: " + ", ".join(f"{k} ({n})" for k, n in counter.most_common(limit)))
         if self.columns_never_read:
             lines.append("  columns never read: " + ", ".join(self.columns_never_read))
+        if self.resolved_by_prefix:
+            lines.append("  truncated names resolved as the one country they begin: " + ", ".join(
+                f"{k!r} → {v}" for k, v in sorted(self.resolved_by_prefix.items())))
+        lines += self._render_checks(limit)
         return "\n".join(lines)
+
+    def _render_checks(self, limit: int) -> list[str]:
+        if not self.published_checks:
+            return []
+        lines = ["  published columns checked against survindex: " + "; ".join(
+            f"{c}: {s['agree']}/{s['checked']} agree" for c, s in check_summary(self.published_checks).items())]
+        differ = [r for r in self.published_checks if not r["agrees"]]
+        lines += [f"    row {r['row']} {r['country']}, {r['column']}: published {r['published']!r}, computed "
+                  f"{r['computed']!r}" for r in differ[:limit]]
+        if len(differ) > limit:
+            lines.append(f"    … and {len(differ) - limit} more differences (use --json for all)")
+        return lines
+
+
+def check_summary(results: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per checked column: rows checked, rows that agree, rows that differ."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        s = out.setdefault(r["column"], {"checked": 0, "agree": 0, "differ": 0})
+        s["checked"] += 1
+        s["agree" if r["agrees"] else "differ"] += 1
+    return out
 
 
 def _problem(p: Problem) -> dict[str, Any]:

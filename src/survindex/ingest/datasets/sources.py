@@ -60,12 +60,17 @@ def _check(declared: Source) -> None:
     """Declarations name only vocabulary keys: technologies, stages, flow types."""
     vocab = vocabulary()
     checks = [(declared.mapping.get("columns") or {}, TECHNOLOGY_KEYS, "technology"),
+              (declared.extra.get("categories") or {}, TECHNOLOGY_KEYS, "technology"),
+              (declared.extra.get("regimes") or {}, tuple(vocab.regime_types), "regime type"),
               (declared.extra.get("stages") or {}, tuple(vocab.stages), "stage"),
               (declared.extra.get("flow_types") or {}, vocab.flow_types, "flow type")]
     for table, allowed, what in checks:
         for label, value in table.items():
             if value not in allowed:
                 raise ValueError(f"sources.yaml: {declared.name} maps {label!r} to unknown {what} {value!r}")
+    from survindex.ingest.datasets.checks import parse_checks
+
+    parse_checks(f"{column}={check}" for column, check in (declared.mapping.get("checks") or {}).items())
 
 
 def source(name: str) -> Source:

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+from survindex.ingest.datasets.checks import RowFacts, compare
 from survindex.ingest.datasets.clean import FlagError, clean_flag, clean_text
 from survindex.ingest.datasets.pipeline import (
     Context,
+    Supplier,
     country_of,
     location,
     resolve_supplier,
@@ -20,6 +22,7 @@ from survindex.ingest.datasets.reader import Row, Sheet, read_table
 from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source
 from survindex.model import STATUSES, TECHNOLOGY_KEYS, Document
+from survindex.reference.prefix import resolve_country_prefix
 from survindex.store import Store
 
 
@@ -52,6 +55,7 @@ class TableMapping:
     publisher: str | None = None
     year: int | None = None
     status: str = "accepted"  # a published, curated dataset
+    checks: Mapping[str, str] = field(default_factory=dict)  # summary column -> check (see checks.py)
 
     def __post_init__(self) -> None:
         for src, key in self.columns.items():
@@ -69,6 +73,7 @@ class TableMapping:
         base: dict[str, object] = {
             "country_column": m.get("country_column"), "columns": dict(m.get("columns") or {}),
             "suppliers_column": m.get("suppliers_column"), "supplier_flags": dict(m.get("supplier_flags") or {}),
+            "checks": dict(m.get("checks") or {}),
             "title": declared.title, "url": declared.url,
             "publisher": declared.publisher, "year": declared.year}
         base.update({k: v for k, v in overrides.items() if v not in (None, {}, ())})
@@ -111,7 +116,7 @@ def import_table(store: Store, path: str | Path, mapping: TableMapping,
     table = read_table(path)
     sheet = table.sheet(mapping.sheet)
     wanted = [mapping.country_column, *mapping.columns, *mapping.supplier_flags,
-              *([mapping.suppliers_column] if mapping.suppliers_column else [])]
+              *([mapping.suppliers_column] if mapping.suppliers_column else []), *mapping.checks]
     sheet.require(*wanted)
     report = ImportReport(importer="import.table", file=path.name, sheet=sheet.name, encoding=table.encoding,
                           warnings=list(table.warnings))
@@ -136,32 +141,54 @@ def never_read(sheet: Sheet, read: Iterable[str]) -> list[str]:
     return [c for c in sheet.columns if c not in used and any(r.cells.get(c, "").strip() for r in sheet.rows)]
 
 
+def _country(ctx: Context, sheet: Sheet, row: Row, column: str) -> str | None:
+    """The row's country: by name or code, else as the one country a truncated name begins ("United Kingdo"),
+    reported as such; an unknown or ambiguous name rejects the row, naming the candidates."""
+    name = clean_text(row.cells.get(column, ""))
+    country = country_of(name) if name else None
+    if country is not None or not name:
+        if country is None:
+            ctx.reject(row.number, "empty country cell", ctx.report.file, sheet.name, column)
+        return country
+    match = resolve_country_prefix(name)
+    if match.iso3 is not None:
+        ctx.report.resolved_by_prefix[name] = match.iso3
+        return match.iso3
+    ctx.report.unknown_countries[name] += 1
+    reason = f"unknown country {name!r}"
+    if match.ambiguous:
+        reason = f"ambiguous truncated country name {name!r} (begins {', '.join(match.candidates)})"
+    ctx.reject(row.number, reason, ctx.report.file, sheet.name, column)
+    return None
+
+
 def _row(ctx: Context, doc: Document, sheet: Sheet, row: Row, mapping: TableMapping) -> None:
     ctx.report.rows_read += 1
     file = ctx.report.file
     raw_country = row.cells.get(mapping.country_column, "")
-    name = clean_text(raw_country)
-    country = country_of(name) if name else None
+    country = _country(ctx, sheet, row, mapping.country_column)
     if country is None:
-        reason = f"unknown country {name!r}" if name else "empty country cell"
-        if name:
-            ctx.report.unknown_countries[name] += 1
-        ctx.reject(row.number, reason, file, sheet.name, mapping.country_column)
         return
     base = {"country": raw_country} if raw_country != country else {}
     cite: _Cite = {"quote": row.text, "start": row.start, "end": row.end, "kind": "deployment", "country": country,
             "year": mapping.year}
+    techs: set[str] = set()
     for column, tech in mapping.columns.items():
         if _flagged(ctx, sheet, row, column):
+            techs.add(tech)
             ctx.emit(doc, technology=tech, original={**base, column: row.cells[column]},
                      location=location(file, sheet.name, row.number, column), **cite)
+    found: list[Supplier] = []
     for column, company in mapping.supplier_flags.items():
         if _flagged(ctx, sheet, row, column):
-            supplier = resolve_supplier(company)
-            ctx.emit(doc, supplier=supplier, technology=None, original={**base, column: row.cells[column]},
+            found.append(resolve_supplier(company))
+            ctx.emit(doc, supplier=found[-1], technology=None, original={**base, column: row.cells[column]},
                      location=location(file, sheet.name, row.number, column), **cite)
     if mapping.suppliers_column:
-        _suppliers(ctx, doc, sheet, row, mapping.suppliers_column, base, cite)
+        found += _suppliers(ctx, doc, sheet, row, mapping.suppliers_column, base, cite)
+    if mapping.checks:
+        facts = RowFacts(country, mapping.year, frozenset(techs), frozenset(s.country for s in found if s.country))
+        ctx.report.published_checks += compare(dict(mapping.checks), row.cells, facts, row.number)
 
 
 def _flagged(ctx: Context, sheet: Sheet, row: Row, column: str) -> bool:
@@ -174,9 +201,10 @@ def _flagged(ctx: Context, sheet: Sheet, row: Row, column: str) -> bool:
 
 
 def _suppliers(ctx: Context, doc: Document, sheet: Sheet, row: Row, column: str, base: dict[str, str],
-               cite: _Cite) -> None:
+               cite: _Cite) -> list[Supplier]:
     raw = row.cells.get(column, "")
-    for supplier in resolve_suppliers(raw):
+    found = resolve_suppliers(raw)
+    for supplier in found:
         original = dict(base)
         if supplier.name != raw:
             original["supplier"] = raw  # the cell as written
@@ -184,3 +212,4 @@ def _suppliers(ctx: Context, doc: Document, sheet: Sheet, row: Row, column: str,
             original["supplier_name"] = supplier.raw  # this supplier's part of the cell
         ctx.emit(doc, supplier=supplier, technology=None, original=original,
                  location=location(ctx.report.file, sheet.name, row.number, column), **cite)
+    return found

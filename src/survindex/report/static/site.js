@@ -13,3 +13,21 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// Map layers (mass / targeted / both): every shape carries each layer's fill as data-fill-<layer>.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("fieldset.layer-toggle").forEach(function (box) {
+    var map = document.getElementById(box.getAttribute("data-target"));
+    if (!map) { return; }
+    box.hidden = false;
+    box.addEventListener("change", function (event) {
+      var layer = event.target.value;
+      map.setAttribute("data-layer", layer);
+      map.querySelectorAll("[data-fill-" + layer + "]").forEach(function (el) {
+        el.setAttribute("fill", el.getAttribute("data-fill-" + layer));
+      });
+      map.querySelectorAll("g.legend[data-layer]").forEach(function (g) {
+        g.setAttribute("display", g.getAttribute("data-layer") === layer ? "inline" : "none");
+      });
+    });
+  });
+});

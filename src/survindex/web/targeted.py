@@ -1,0 +1,92 @@
+"""Targeted surveillance in the web app: the index's targeted section (accepted claims), the targeted part of
+country, supplier and technology pages with each claim's sources, and the ``/targeted`` page with the layered map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from survindex.model import vocabulary
+from survindex.store import NotFound, Store
+from survindex.web.names import country_name
+from survindex.web.state import DataCache
+
+
+def section(store: Store, cache: DataCache) -> dict[str, Any]:
+    """The targeted section of the index over accepted claims (cached per data version)."""
+    def build() -> dict[str, Any]:
+        from survindex import index
+
+        result: dict[str, Any] = index.compute(index.load(store, status="accepted"), figures=False)
+        return dict(result.get("targeted") or {})
+    value: dict[str, Any] = cache.get(("targeted-index",), build)
+    return value
+
+
+def _claim(store: Store, claim_id: str) -> dict[str, Any] | None:
+    try:
+        c, _meta = store.get_claim(claim_id)
+    except (NotFound, LookupError):
+        return None
+    return {"id": c.id, "url": f"/claim/{c.id}", "supplier": c.supplier, "supplier_country": c.supplier_country,
+            "technology": c.technology, "year": c.year, "quote": c.quote, "confidence": c.confidence,
+            "vendor": c.original.get("vendor"), "category": c.original.get("category"),
+            "period_of_use": c.original.get("period_of_use"), "citations": list(c.citations)}
+
+
+def _claims(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    found = (_claim(store, cid) for cid in ids)
+    return sorted((c for c in found if c), key=lambda c: (c["supplier"] or "", c["year"] or 0, c["id"]))
+
+
+def country(store: Store, cache: DataCache, iso3: str) -> dict[str, Any] | None:
+    """The country's targeted profile and its claims with their sources, or None."""
+    d = (section(store, cache).get("countries_detail") or {}).get(iso3.upper())
+    if not d:
+        return None
+    return {**{k: v for k, v in d.items() if k != "claims"}, "claims": _claims(store, d["claims"])}
+
+
+def supplier(store: Store, cache: DataCache, name: str) -> dict[str, Any] | None:
+    """Governments a targeted vendor supplied (with the claims behind each), or None."""
+    reach = ((section(store, cache).get("evidence") or {}).get("by_vendor") or {}).get(name)
+    if not reach:
+        return None
+    return {"governments": len(reach), "countries": [{"iso3": iso, "name": country_name(iso)} for iso in reach],
+            "claims": _claims(store, sorted({cid for ids in reach.values() for cid in ids}))}
+
+
+def technology(store: Store, cache: DataCache, key: str) -> dict[str, Any] | None:
+    """Governments using a targeted technology, or None for a technology without a targeted category."""
+    category = vocabulary().targeted_for(key)
+    if category is None:
+        return None
+    t = section(store, cache)
+    reach = ((t.get("evidence") or {}).get("by_technology") or {}).get(key, {})
+    return {"category": category, "label": vocabulary().targeted_categories[category], "governments": len(reach),
+            "countries": [{"iso3": iso, "name": country_name(iso)} for iso in reach],
+            "by_vendor": {v: n for v, n in (t.get("by_vendor") or {}).items()
+                          if set(((t.get("evidence") or {}).get("by_vendor") or {}).get(v, {})) & set(reach)}}
+
+
+def page(store: Store, cache: DataCache) -> dict[str, Any]:
+    """``/targeted``: published figures beside computed ones, counts, the joined view and the layered map."""
+    from survindex.index.targeted import summary
+
+    t = section(store, cache)
+    out: dict[str, Any] = {"title": "Targeted surveillance", "targeted": summary(t) if t else {},
+                           "countries": (t.get("joined") or {}).get("countries") or {}}
+    out["map"], out["map_toggle"] = _map(out["countries"])
+    return out
+
+
+def _map(countries: dict[str, Any]) -> tuple[Markup, Markup]:
+    try:
+        from survindex.report.layers import joined_layers, layered_svg, toggle
+    except ImportError:
+        return Markup(""), Markup("")
+    layers = joined_layers(countries)
+    svg = layered_svg(layers, href=lambda iso: f"/country/{iso}", title=lambda iso: countries[iso]["name"]
+                      if iso in countries else country_name(iso), resolution="110m")
+    return Markup(svg), Markup(toggle(layers))  # noqa: S704 - the report's SVG escapes its text
