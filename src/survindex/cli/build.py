@@ -38,7 +38,7 @@ def _out_option(f: Any) -> Any:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(db: str, status: str, min_confidence: float | None, as_of: str | None, out: Path, quiet: bool) -> None:
     """Write the static report (map, charts, country/supplier/technology pages, downloads) to --out."""
-    with opened_store(db) as store:
+    with opened_store(db, read_only=True) as store:
         index_html = run_build(store, out, status, min_confidence, as_of, progress=not quiet)
     click.echo(f"Report written: {index_html.resolve()}")
 

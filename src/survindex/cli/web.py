@@ -92,7 +92,7 @@ def users_list(db: str) -> None:
     """List accounts."""
     from survindex.store import users as su
 
-    with opened_store(db) as store:
+    with opened_store(db, read_only=True) as store:
         for u in su.list_users(store):
             click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.created_at}")
 

@@ -104,7 +104,7 @@ class Store:
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
-        safety.install(self.engine)
+        safety.install(self.engine, self.url_safe)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def migrate(self, to: int | None = None) -> int:

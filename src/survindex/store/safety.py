@@ -44,9 +44,9 @@ def classify(exc: BaseException) -> str | None:
     return None
 
 
-def install(engine: Engine) -> None:
-    """Translate storage failures into StorageError for every statement and commit on ``engine``."""
-    where = make_url(engine.url).render_as_string(hide_password=True)
+def install(engine: Engine, where: str) -> None:
+    """Translate storage failures into StorageError for every statement and commit on ``engine`` (named
+    ``where`` in messages)."""
 
     @event.listens_for(engine, "handle_error")
     def _translate(context: Any) -> StorageError | None:
