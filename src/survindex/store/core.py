@@ -413,16 +413,23 @@ class Store:
     # -- entities, audit, errors, runs -----------------------------------------------------------
     def propose_entity(self, type_: str, name: str, country: str | None, doc_id: str | None,
                        conn: Connection | None = None) -> None:
-        """Record an organisation not in the registry (e.g. an unknown supplier) for review."""
+        """Record an organisation not in the registry (e.g. an unknown supplier) for review. Its ``mentions`` are
+        counted afresh from the stored claims that name it unresolved: one per document, or per row of an imported
+        table (distinct document and location). Re-runs never inflate them."""
         ent_id = "ent-" + sha256_hex(f"{type_}:{name.casefold()}")[:32]
+        cl = s.claims.c
         with self._conn(conn) as c:
+            places = select(cl.doc_id, func.coalesce(cl.location, "")).where(
+                cl.supplier == name, cl.supplier_resolved.is_(False), cl.superseded_by.is_(None)).distinct()
+            docs = c.execute(select(func.count()).select_from(places.subquery())).scalar_one()
+            mentions = max(int(docs), 1)
             exists = c.execute(select(s.entities.c.id).where(s.entities.c.id == ent_id)).first()
             if exists:
-                c.execute(update(s.entities).where(s.entities.c.id == ent_id)
-                          .values(mentions=s.entities.c.mentions + 1))
+                c.execute(update(s.entities).where(s.entities.c.id == ent_id).values(mentions=mentions))
             else:
                 c.execute(insert(s.entities).values(id=ent_id, type=type_, name=name, country=country,
-                                                    status="proposed", first_doc_id=doc_id, mentions=1, meta={}))
+                                                    status="proposed", first_doc_id=doc_id, mentions=mentions,
+                                                    meta={}))
 
     def entities(self, status: str | None = None) -> list[dict[str, Any]]:
         q = select(s.entities).order_by(s.entities.c.mentions.desc(), s.entities.c.name)
