@@ -180,8 +180,9 @@ class Store:
             res = c.execute(ins.on_conflict_do_nothing(index_elements=["id"]).values(
                 id=doc.id, title=doc.title, url=doc.url, published=doc.published, source=doc.source,
                 publisher=doc.publisher, language=doc.language, mime=doc.mime, raw_sha256=raw_sha,
-                duplicate_of=doc.duplicate_of, meta=doc.meta, text=doc.text, ingested_at=utcnow()))
-            return bool(res.rowcount)  # False when another run stored it first: "new" is never counted twice
+                duplicate_of=doc.duplicate_of, meta=doc.meta, text=doc.text, ingested_at=utcnow())
+                .returning(s.documents.c.id))
+            return res.first() is not None  # False when another run stored it first: "new" is counted once
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as c:
