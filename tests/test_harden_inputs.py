@@ -204,3 +204,21 @@ def test_full_disk_ends_ingest_with_a_clear_error_and_an_intact_database(tmp_pat
     store = open_store(db)
     assert store.table_counts()["documents"] == 300
     store.close()
+
+
+def test_full_disk_ends_extract_with_a_clear_error(tmp_path: Path) -> None:
+    from benchmarks.faults import make_corpus
+
+    db = str(tmp_path / "t.db")
+    env = {**os.environ, "SURVINDEX_CACHE_DIR": "off"}
+    r = subprocess.run([*SURVINDEX, "ingest", str(make_corpus(tmp_path / "c", 300, 3)), "--db", db,
+                        "--no-progress"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    limit = os.path.getsize(db) + 50_000
+    r = subprocess.run([*SURVINDEX, "extract", "--db", db], preexec_fn=lambda: _limited(limit),
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "Error: cannot write" in r.stderr
+    with sqlite3.connect(db) as c:
+        assert c.execute("pragma integrity_check").fetchone() == ("ok",)
+    r = subprocess.run([*SURVINDEX, "extract", "--db", db], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
