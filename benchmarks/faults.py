@@ -264,7 +264,7 @@ def suite(quick: bool, seed: int, kinds: list[str]) -> Figures:
             clean, durations = clean_run(kind, work, plan)
             total.runs += 1
             total.add(kill_runs(kind, work, plan, clean, durations, 1 if quick else (6 if kind == "sqlite" else 3),
-                                1 if quick else 2, rng))
+                                1 if quick else 3, rng))
             total.add(concurrent(kind, work, corpus, atlas, clean, 1 if quick else 2))
         total.add(hostile_inputs(300 if quick else 5200, seed, work / "hostile"))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

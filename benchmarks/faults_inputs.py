@@ -82,8 +82,10 @@ def table(draw: Any) -> tuple[bytes, int, str]:
         buf.truncate()
         writer.writerow(row)
         line = buf.getvalue()
-        if draw(st.integers(0, 4)) == 0 and row[0][:1].isalnum():
-            line = '"' + line  # a stray quote before plain text: the row must still be read, and the next ones
+        if draw(st.integers(0, 4)) == 0 and row[0][:1].isalnum() and not line.startswith('"'):
+            # a stray quote before plain text: the row must still be read, and the next ones. (Before a cell that
+            # is quoted already it can make two lines one valid CSV record: no reader can tell, so not tested.)
+            line = '"' + line
         lines.append(line)
     expected = sum(1 for r in rows if any(v.strip() for v in r))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"]))

@@ -91,7 +91,9 @@ OPEN_POLICY_MODULES = {"test_web", "test_api", "test_web_review", "test_security
                        "test_report_browser"}
 
 
-@pytest.fixture(autouse=True)
-def _open_public_policy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    if request.module.__name__.rsplit(".", 1)[-1] in OPEN_POLICY_MODULES:
-        monkeypatch.setenv("SURVINDEX_PUBLIC", "open")
+@pytest.fixture(autouse=True, scope="module")
+def _open_public_policy(request: pytest.FixtureRequest) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:  # module scope: module-wide fixtures (a built site) see it too
+        if request.module.__name__.rsplit(".", 1)[-1] in OPEN_POLICY_MODULES:
+            mp.setenv("SURVINDEX_PUBLIC", "open")
+        yield

@@ -103,7 +103,7 @@ class Store:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
+            event.listen(self.engine, "connect", safety.read_pragmas if read_only else _sqlite_pragmas)
         safety.install(self.engine, self.url_safe)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -458,8 +458,7 @@ class Store:
                      conn: Connection | None = None) -> None:
         """Record a per-file / per-row problem; in its own transaction (so it survives a rollback) unless ``conn``
         is given (so it is committed with the batch it belongs to)."""
-        from survindex.ingest.errors import printable
-
+        printable = safety.printable
         values = dict(at=utcnow(), run=run, source=printable(source), reason=printable(reason),
                       location=printable(location) if location is not None else None)
         with self._conn(conn) as c:
@@ -477,7 +476,7 @@ class Store:
                      if safety.is_dead((r.stats or {}).get("owner"))]
             if stale:
                 c.execute(update(s.runs).where(s.runs.c.id.in_(stale)).values(status="interrupted"))
-            self._upsert(c, s.runs, [{"id": run_id, "command": printable_command(command), "started_at": utcnow(),
+            self._upsert(c, s.runs, [{"id": run_id, "command": safety.printable(command), "started_at": utcnow(),
                                       "status": "running", "stats": {"owner": safety.this_process()}}],
                          ["id"], ["started_at", "status", "stats"])
         return len(stale)
@@ -491,19 +490,6 @@ class Store:
         with self.engine.connect() as c:
             return {t.name: int(c.execute(select(func.count()).select_from(t)).scalar_one())
                     for t in (s.documents, s.claims, s.entities, s.audit_log, s.errors)}
-
-
-def printable_command(command: str) -> str:
-    from survindex.ingest.errors import printable
-
-    return printable(command)
-
-
-def _sqlite_read_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA query_only=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

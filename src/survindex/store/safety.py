@@ -97,3 +97,18 @@ def _zombie(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[-1].split()[0] == "Z"
     except OSError:
         return False
+
+
+def printable(text: str) -> str:
+    """Text any database accepts (``survindex.ingest.errors.printable``: undecodable bytes as escapes)."""
+    from survindex.ingest.errors import printable as clean
+
+    return clean(text)
+
+
+def read_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """SQLite connections of a read-only store: no writes even by mistake; wait for writers' locks."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
