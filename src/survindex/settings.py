@@ -24,7 +24,8 @@ VARIABLES: dict[str, str] = {
                          "(about 1.5x faster extraction, identical output; needs a C compiler and the Python "
                          "headers). Editable installs stay pure Python.",
     "SURVINDEX_MAX_UNPACKED": "Largest total a zip-based file (XLSX, DOCX) may unpack to, in bytes (default "
-                              "64000000); each member's declared and actual size is checked while it streams.",
+                              "32000000, which keeps one file's parse under ~500 MB of memory); each member's "
+                              "declared and actual size is checked while it streams.",
     "SURVINDEX_MAX_RATIO": "Largest unpacked/packed ratio of a zip-based file (default 100): a higher one is "
                            "refused as a zip bomb.",
     "SURVINDEX_PARSE_SECONDS": "Longest time one file may take to parse, in seconds (default 120; `0` is no limit).",
@@ -52,7 +53,7 @@ class Settings:
     archive_raw: bool = True
     secure_cookies: bool = False
     reference_dir: str | None = None
-    max_unpacked: int = 64_000_000
+    max_unpacked: int = 32_000_000
     max_ratio: int = 100
     parse_seconds: float = 120.0
     fetch_seconds: float = 60.0
@@ -79,7 +80,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         archive_raw=_flag(env.get("SURVINDEX_ARCHIVE_RAW"), True),
         secure_cookies=_flag(env.get("SURVINDEX_SECURE_COOKIES"), False),
         reference_dir=env.get("SURVINDEX_REFERENCE_DIR") or None,
-        max_unpacked=int(_number(env, "SURVINDEX_MAX_UNPACKED", 64_000_000)),
+        max_unpacked=int(_number(env, "SURVINDEX_MAX_UNPACKED", 32_000_000)),
         max_ratio=int(_number(env, "SURVINDEX_MAX_RATIO", 100)),
         parse_seconds=_number(env, "SURVINDEX_PARSE_SECONDS", 120.0),
         fetch_seconds=_number(env, "SURVINDEX_FETCH_SECONDS", 60.0),
