@@ -225,3 +225,16 @@ def test_storage_errors_are_classified() -> None:
         "the database is read-only"
     assert safety.classify(sqlite3.OperationalError("no such table: x")) is None
     assert safety.classify(OSError(28, "No space left on device")) == "the disk is full"
+
+
+def test_read_only_store_on_every_database(any_db: str) -> None:
+    store = open_store(any_db)
+    store.put_document(Document.from_text("Huawei supplied cameras to Nairobi police in 2015.", source="t"))
+    store.close()
+    reader = open_store(any_db, read_only=True)
+    try:
+        assert reader.table_counts()["documents"] == 1
+        with pytest.raises(StorageError, match="read-only"):
+            reader.put_document(Document.from_text("another text entirely", source="t"))
+    finally:
+        reader.close()

@@ -62,7 +62,9 @@ def read_only_url(url: str) -> tuple[str, dict[str, Any]]:
     """An SQLAlchemy URL and connect arguments that can only read the database at ``url``."""
     u = make_url(url)
     if u.get_backend_name() == "postgresql":
-        return url, {"options": "-c default_transaction_read_only=on"}
+        given = u.query.get("options", "")  # e.g. -csearch_path=…: kept, the read-only flag added to it
+        given = " ".join(given) if isinstance(given, tuple) else given
+        return url, {"options": f"{given} -c default_transaction_read_only=on".strip()}
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return url, {}
     path = Path(u.database).resolve()
