@@ -13,4 +13,5 @@ def test_fault_suite_quick() -> None:
     figures = suite(quick=True, seed=5, kinds=kinds)
     assert figures.kills >= 1 and figures.inputs >= 300
     assert (figures.crashes, figures.rows_lost, figures.differences) == (0, 0, 0), figures.notes
-    assert figures.peak_mb < 500
+    # peak memory is not checked here: inside pytest it is the worker's, whatever test ran before; the standalone
+    # `python benchmarks/faults.py` reports it for survindex alone
