@@ -134,3 +134,21 @@ def test_newer_extractor_version_supersedes_and_review_moves_to_the_same_fact(an
         fates = dict(c.execute(sa.text("SELECT id, superseded_by FROM claims")).all())
     assert fates == {old_cameras.id: new_cameras.id, old_drones.id: NO_SUCCESSOR, new_cameras.id: None}
     assert store.history(new_cameras.id)[0]["action"] == "inherit"
+
+
+def test_corrected_technology_keeps_its_new_aigs_category_after_reimport(any_db: str) -> None:
+    """A correction to a technology with another AIGS category (safe city -> smart policing) keeps that category
+    through re-imports, in the claim and in every query by category."""
+    _run(any_db, *IMPORT)
+    store = open_store(any_db)
+    try:
+        claim = next(c for c in store.claims(ClaimFilter(kind="deployment")) if c.technology == "safe_city")
+        store.update_claim(claim.id, {"technology": "smart_policing"}, "alice", 1, action="correct")
+        _run(any_db, *IMPORT)
+        after, _meta = store.get_claim(claim.id)
+        assert (after.technology, after.aigs_category) == ("smart_policing", "smart_policing")
+        by_category = {c.id for c in store.claims(ClaimFilter(aigs_category="safe_city"))}
+        assert claim.id not in by_category
+        assert claim.id in {c.id for c in store.claims(ClaimFilter(aigs_category="smart_policing"))}
+    finally:
+        store.close()

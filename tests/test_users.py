@@ -40,7 +40,7 @@ def test_add_list_set_role_and_token(db_path: str) -> None:
         stored_tokens = [r[0] for r in c.execute(select(s.api_tokens.c.token_sha256))]
     assert hashes[0].startswith("$argon2") and "a long enough password" not in hashes[0]
     assert token.strip() not in stored_tokens and len(stored_tokens[0]) == 64
-    assert [a["action"] for a in store.history("user:eddie")] == ["user.role", "user.add"]
+    assert [a["action"] for a in store.history("user:eddie")] == ["token.create", "user.role", "user.add"]
 
 
 def test_add_prompts_for_the_password_twice(db_path: str) -> None:

@@ -23,6 +23,24 @@ VARIABLES: dict[str, str] = {
     "SURVINDEX_COMPILE": "At install time only: `1` makes `pip install .` compile the extraction modules with mypyc "
                          "(about 1.5x faster extraction, identical output; needs a C compiler and the Python "
                          "headers). Editable installs stay pure Python.",
+    "SURVINDEX_MAX_UNPACKED": "Largest total a zip-based file (XLSX, DOCX) may unpack to, in bytes (default "
+                              "32000000, which keeps one file's parse under ~500 MB of memory); each member's "
+                              "declared and actual size is checked while it streams.",
+    "SURVINDEX_MAX_RATIO": "Largest unpacked/packed ratio of a zip-based file (default 100): a higher one is "
+                           "refused as a zip bomb.",
+    "SURVINDEX_PARSE_SECONDS": "Longest time one file may take to parse, in seconds (default 120; `0` is no limit).",
+    "SURVINDEX_FETCH_SECONDS": "Longest time one URL may take to download, all bytes and retries included, in "
+                               "seconds (default 60); a server sending a byte at a time is cut at this deadline.",
+    "SURVINDEX_RETRY_AFTER_MAX": "Longest wait a server's `Retry-After` can impose, in seconds (default 10); a "
+                                 "longer one ends the retries at once.",
+    "SURVINDEX_PUBLIC": "What anonymous web visitors see (docs/security.md): `reviewed` (default: accepted claims "
+                        "only, quotes but no full texts, no reviewer names) or `open` (everything, like an "
+                        "editor without the review pages).",
+    "SURVINDEX_SESSION_HOURS": "How long a web sign-in lasts, in hours (default 8); sessions are stored "
+                               "server-side, so sign-out, a password change or disabling the account ends them.",
+    "SURVINDEX_TOKEN_DAYS": "Default lifetime of a new API token, in days (default 90; `0` is no expiry).",
+    "SURVINDEX_LOGIN_BUDGET": "Failed sign-ins allowed per client address per 15 minutes (default 20); over it, "
+                              "sign-ins are refused before any password is hashed.",
 }
 
 
@@ -35,6 +53,15 @@ class Settings:
     archive_raw: bool = True
     secure_cookies: bool = False
     reference_dir: str | None = None
+    max_unpacked: int = 32_000_000
+    max_ratio: int = 100
+    parse_seconds: float = 120.0
+    fetch_seconds: float = 60.0
+    retry_after_max: float = 10.0
+    public: str = "reviewed"
+    session_hours: float = 8.0
+    token_days: float = 90.0
+    login_budget: int = 20
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -53,7 +80,40 @@ def load(env: dict[str, str] | None = None) -> Settings:
         archive_raw=_flag(env.get("SURVINDEX_ARCHIVE_RAW"), True),
         secure_cookies=_flag(env.get("SURVINDEX_SECURE_COOKIES"), False),
         reference_dir=env.get("SURVINDEX_REFERENCE_DIR") or None,
+        max_unpacked=int(_number(env, "SURVINDEX_MAX_UNPACKED", 32_000_000)),
+        max_ratio=int(_number(env, "SURVINDEX_MAX_RATIO", 100)),
+        parse_seconds=_number(env, "SURVINDEX_PARSE_SECONDS", 120.0),
+        fetch_seconds=_number(env, "SURVINDEX_FETCH_SECONDS", 60.0),
+        retry_after_max=_number(env, "SURVINDEX_RETRY_AFTER_MAX", 10.0),
+        public=_choice(env, "SURVINDEX_PUBLIC", ("reviewed", "open")),
+        session_hours=_number(env, "SURVINDEX_SESSION_HOURS", 8.0),
+        token_days=_number(env, "SURVINDEX_TOKEN_DAYS", 90.0),
+        login_budget=int(_number(env, "SURVINDEX_LOGIN_BUDGET", 20)),
     )
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value survindex cannot use."""
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a number") from None
+    if number < 0 or number != number:
+        raise SettingError(f"{name}={value!r} is negative")
+    return number
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise SettingError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def settings_markdown() -> str:

@@ -37,8 +37,14 @@ def _out_option(f: Any) -> Any:
 @_out_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build(db: str, status: str, min_confidence: float | None, as_of: str | None, out: Path, quiet: bool) -> None:
-    """Write the static report (map, charts, country/supplier/technology pages, downloads) to --out."""
-    with opened_store(db) as store:
+    """Write the static report (map, charts, country/supplier/technology pages, downloads) to --out.
+    The site is public: SURVINDEX_PUBLIC=reviewed (the default) allows only accepted claims (--status accepted)."""
+    from survindex import policy
+
+    if status != "accepted" and policy.public().statuses is not None:
+        raise fail("build --status all", "the public policy (SURVINDEX_PUBLIC=reviewed) publishes accepted claims "
+                   "only", "Build with --status accepted, or set SURVINDEX_PUBLIC=open to publish every claim")
+    with opened_store(db, read_only=True) as store:
         index_html = run_build(store, out, status, min_confidence, as_of, progress=not quiet)
     click.echo(f"Report written: {index_html.resolve()}")
 

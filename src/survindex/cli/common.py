@@ -30,11 +30,12 @@ def fail(what: str, why: str, fix: str) -> "click.ClickException":
 
 
 @contextmanager
-def opened_store(db: str) -> Iterator[Store]:
-    """The store at ``db`` (path or URL), closed when the block ends, however it ends."""
+def opened_store(db: str, read_only: bool = False) -> Iterator[Store]:
+    """The store at ``db`` (path or URL), closed when the block ends, however it ends; ``read_only`` for the
+    commands that only read (they then work on a read-only file, directory or database user)."""
     from survindex.store import open_store
 
-    store = open_store(db)
+    store = open_store(db, read_only=read_only)
     try:
         yield store
     finally:

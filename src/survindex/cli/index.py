@@ -42,7 +42,7 @@ def compute_from_db(db: str, status: str, min_confidence: float | None, as_of: s
     from survindex.index import compute, load
 
     day = parse_as_of(as_of)
-    with opened_store(db) as store:
+    with opened_store(db, read_only=True) as store:
         return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day)
 
 

@@ -92,7 +92,7 @@ def users_list(db: str) -> None:
     """List accounts."""
     from survindex.store import users as su
 
-    with opened_store(db) as store:
+    with opened_store(db, read_only=True) as store:
         for u in su.list_users(store):
             click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.created_at}")
 
@@ -114,10 +114,70 @@ def users_set_role(db: str, username: str, role: str) -> None:
 @db_option
 @click.argument("username")
 @click.option("--name", default=None, help="What the token is for.")
-def users_token(db: str, username: str, name: str | None) -> None:
+@click.option("--days", type=float, default=None,
+              help="Days until it expires (default SURVINDEX_TOKEN_DAYS, 90; 0: never).")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="write", show_default=True,
+              help="read: viewer rights whatever the role; write: the account's role.")
+def users_token(db: str, username: str, name: str | None, days: float | None, scope: str) -> None:
     """Create an API token (shown once; send it as `Authorization: Bearer <token>`)."""
     from survindex.store import users as su
 
+    if days is not None and days < 0:
+        raise fail("--days", f"{days} is negative", "Give a number of days, or 0 for a token that never expires")
     with _user_store(db, f"users token {username}") as store:
-        token = su.create_token(store, username, name)
+        token = su.create_token(store, username, name, days=days, scope=scope)
     click.echo(token)
+
+
+@users.command("revoke")
+@db_option
+@click.argument("username")
+@click.option("--name", default=None, help="Only the tokens with this name (default: all of the account's).")
+def users_revoke(db: str, username: str, name: str | None) -> None:
+    """Revoke API tokens: they stop working at once."""
+    from survindex.store import users as su
+
+    with _user_store(db, f"users revoke {username}") as store:
+        count = su.revoke_tokens(store, username, name)
+    click.echo(f"{count} token(s) of {username} revoked")
+
+
+@users.command("password")
+@db_option
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of stdin.")
+def users_password(db: str, username: str, password_stdin: bool) -> None:
+    """Set an account's password; every web session of the account ends."""
+    from survindex.store import users as su
+
+    password = _read_password(password_stdin)
+    with _user_store(db, f"users password {username}") as store:
+        try:
+            su.set_password(store, username, password)
+        except su.UserError as exc:
+            raise fail(f"users password {username}", str(exc), "Choose a longer password") from exc
+    click.echo(f"password of {username} changed; its sessions ended")
+
+
+@users.command("disable")
+@db_option
+@click.argument("username")
+def users_disable(db: str, username: str) -> None:
+    """Disable an account: it cannot sign in, its sessions end and its tokens stop working."""
+    from survindex.store import users as su
+
+    with _user_store(db, f"users disable {username}") as store:
+        su.set_active(store, username, False)
+    click.echo(f"{username} disabled")
+
+
+@users.command("enable")
+@db_option
+@click.argument("username")
+def users_enable(db: str, username: str) -> None:
+    """Enable a disabled account again (its old sessions stay ended)."""
+    from survindex.store import users as su
+
+    with _user_store(db, f"users enable {username}") as store:
+        su.set_active(store, username, True)
+    click.echo(f"{username} enabled")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from survindex.ingest.base import Parsed
-from survindex.ingest.errors import IngestError
+from survindex.ingest.errors import IngestError, printable
 from survindex.ingest.text import normalise
 from survindex.model import Document
 
@@ -47,5 +47,5 @@ def to_document(parsed: Parsed, source: str) -> Document:
     if parsed.location:
         meta["location"] = parsed.location
     return Document.from_text(text, title=parsed.title, url=parsed.url, published=parsed.published,
-                              source=source, publisher=parsed.publisher,
+                              source=printable(source), publisher=parsed.publisher,
                               mime=parsed.mime, meta=meta)

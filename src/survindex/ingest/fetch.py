@@ -8,7 +8,7 @@ import ipaddress
 import socket
 import time
 import urllib.robotparser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -113,17 +113,26 @@ class Fetcher:
     """One HTTP client for a run: per-host politeness state and a robots.txt cache."""
 
     def __init__(self, *, allow_private: bool = False, max_bytes: int = MAX_BYTES, rate: float = 1.0,
-                 timeout: float = 20.0, retries: int = 3, backoff: float = 0.5, max_wait: float = 60.0,
-                 user_agent: str = USER_AGENT, allowed_networks: Sequence[str] = ()) -> None:
+                 timeout: float = 20.0, retries: int = 3, backoff: float = 0.5, max_wait: float | None = None,
+                 user_agent: str = USER_AGENT, allowed_networks: Sequence[str] = (),
+                 total_seconds: float | None = None) -> None:
         """``allowed_networks`` (CIDR strings) are exempt from the private-address guard, e.g. an intranet
-        mirror, while everything else private stays refused."""
+        mirror, while everything else private stays refused. ``total_seconds`` (SURVINDEX_FETCH_SECONDS) bounds
+        one URL, redirects, retries and every byte included; ``max_wait`` (SURVINDEX_RETRY_AFTER_MAX) the wait a
+        ``Retry-After`` may impose: a longer one ends the retries."""
+        from survindex import settings
+
+        conf = settings.load()
+        self.total_seconds = conf.fetch_seconds if total_seconds is None else total_seconds
+        self.timeout = timeout
+        self._deadline = float("inf")
         self.allow_private = allow_private
         self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
         self.max_bytes = max_bytes
         self.rate = rate
         self.retries = retries
         self.backoff = backoff
-        self.max_wait = max_wait
+        self.max_wait = conf.retry_after_max if max_wait is None else max_wait
         self.user_agent = user_agent
         self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
                                    headers={"User-Agent": user_agent})
@@ -140,11 +149,24 @@ class Fetcher:
         self.client.close()
 
     def get(self, url: str) -> Response:
-        """GET a URL, following up to 5 redirects, each hop checked against the guard and robots.txt."""
-        resp = self._follow(url, robots=True, max_bytes=self.max_bytes)
+        """GET a URL, following up to 5 redirects, each hop checked against the guard and robots.txt, all within
+        the total deadline."""
+        self._deadline = time.monotonic() + self.total_seconds if self.total_seconds > 0 else float("inf")
+        try:
+            resp = self._follow(url, robots=True, max_bytes=self.max_bytes)
+        finally:
+            self._deadline = float("inf")
         if resp.status >= 400:
             raise IngestError(url, f"the server answered HTTP {resp.status}")
         return resp
+
+    def _left(self, url: str) -> float:
+        """Seconds left before the deadline of the URL being fetched; IngestError when none are."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise IngestError(url, f"the download took longer than {self.total_seconds:g} s "
+                                   "(SURVINDEX_FETCH_SECONDS)")
+        return left
 
     def _follow(self, url: str, robots: bool, max_bytes: int) -> Response:
         first = url
@@ -195,23 +217,26 @@ class Fetcher:
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt == self.retries:
                     raise IngestError(url, f"cannot connect ({exc or type(exc).__name__})") from None
-                time.sleep(min(self.backoff * 2 ** attempt, self.max_wait))
+                time.sleep(min(self.backoff * 2 ** attempt, self.max_wait, self._left(url)))
                 continue
             if resp[0].status not in _RETRY_STATUS or attempt == self.retries:
                 return resp[0]
             delay = resp[1] if resp[1] is not None else self.backoff * 2 ** attempt
-            time.sleep(min(delay, self.max_wait))
+            if delay > self.max_wait or delay >= self._left(url):
+                return resp[0]  # a wait longer than allowed is not waited: the status stands
+            time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, url: str, max_bytes: int, address: str | None) -> tuple[Response, float | None]:
         target, headers, extensions = _pinned(url, address)
+        timeout = min(self.timeout, self._left(url))
         try:
-            with self.client.stream("GET", target, headers=headers, extensions=extensions) as r:
+            with self.client.stream("GET", target, headers=headers, extensions=extensions, timeout=timeout) as r:
                 ctype = r.headers.get("content-type")
                 if r.status_code in _REDIRECTS or r.status_code in _RETRY_STATUS:
                     return (Response(url, r.status_code, ctype, b"", r.headers.get("location")),
                             _retry_after(r.headers.get("retry-after")))
-                return Response(url, r.status_code, ctype, _read_capped(r, url, max_bytes)), None
+                return Response(url, r.status_code, ctype, _read_capped(r, url, max_bytes, self._left)), None
         except (httpx.ConnectError, httpx.ConnectTimeout):
             raise
         except httpx.TimeoutException:
@@ -220,8 +245,9 @@ class Fetcher:
             raise IngestError(url, f"HTTP failure ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
-def _read_capped(r: httpx.Response, url: str, max_bytes: int) -> bytes:
-    """The body, streamed, aborting as soon as it is larger than ``max_bytes``."""
+def _read_capped(r: httpx.Response, url: str, max_bytes: int, left: Callable[[str], float]) -> bytes:
+    """The body, streamed, aborting as soon as it is larger than ``max_bytes`` or the deadline has passed
+    (checked at every chunk, so a server sending a byte at a time cannot reset it)."""
     declared = r.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise IngestError(url, f"the response is {int(declared)} bytes, over the limit of {max_bytes} "
@@ -230,6 +256,7 @@ def _read_capped(r: httpx.Response, url: str, max_bytes: int) -> bytes:
     size = 0
     for chunk in r.iter_bytes():
         size += len(chunk)
+        left(url)
         if size > max_bytes:
             raise IngestError(url, f"the response is over the limit of {max_bytes} bytes "
                                    "(raise it with --max-bytes)")

@@ -53,13 +53,25 @@ def sniff(head: bytes) -> str | None:
         return "html"
     if start.startswith(b"{") and b'"text"' in head:
         return "jsonl"
-    return None if _binary(head) else "text"
+    return None if looks_binary(head) else "text"
 
 
-def _binary(head: bytes) -> bool:
+def not_text(head: bytes) -> bool:
+    """For a file named as text: True when its bytes are clearly binary (a few stray NULs or controls in real text
+    are tolerated and removed by normalisation; UTF-16/32 with a BOM is text)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    sample = head[:4096]
+    nuls = sample.count(0)
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or 27 < b < 32)
+    return nuls > max(2, len(sample) // 100) or controls > max(4, len(sample) // 20)
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for bytes that are not text: NULs (unless UTF-16/32 with a BOM) or many control characters."""
     if not head:
         return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return False  # UTF-16 text has many NULs
     sample = head[:4096]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)

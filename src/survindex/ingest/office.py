@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from survindex.ingest.base import Parsed, clean_date, clean_str
 from survindex.ingest.errors import IngestError
+from survindex.ingest.limits import LimitExceeded, check_zip
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_UNPACKED = 256 * 1024 * 1024  # a zip bomb is refused before python-docx unpacks it
-MAX_RATIO = 200
 
 
 def _check_zip(data: bytes, source: str) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        unpacked = sum(i.file_size for i in z.infolist())
-    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(len(data), 1) + 10_000_000:
-        raise IngestError(source, f"the DOCX unpacks to {unpacked} bytes from {len(data)}: refused as a zip bomb")
+    """A zip bomb is refused before python-docx unpacks it (limits: survindex.ingest.limits)."""
+    try:
+        check_zip(data, "the DOCX")
+    except LimitExceeded as exc:
+        raise IngestError(source, f"refused: {exc}") from None
 
 
 def _table_lines(doc: Any) -> list[str]:

@@ -15,8 +15,11 @@ from survindex.ingest.errors import IngestError
 from survindex.ingest.fetch import MAX_BYTES, Fetcher
 from survindex.ingest.sources import Item, Unit, parse_bytes, plan, read_unit, to_items
 from survindex.model import Document
+from survindex.store.safety import StorageError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from survindex.store import Store
 
 BATCH = 500  # documents per transaction
@@ -91,8 +94,9 @@ def _items(inputs: Iterable[str], allow_private: bool, max_bytes: int, rate: flo
 
 
 class _Writer:
-    """Stores documents in transactions of ``BATCH``; errors are recorded after each commit (SQLite has
-    one writer), and a batch that fails is retried one document at a time so one bad row costs only itself."""
+    """Stores documents in transactions of ``BATCH``, with the errors met since the last one in the same
+    transaction (so none is lost however the run ends). A batch the database refuses is retried one document at a
+    time so one bad row costs only itself; a StorageError (full disk, read-only database) ends the run."""
 
     def __init__(self, store: Store | None, sink: Sink | None, report: IngestReport, dedupe: Deduper,
                  archive_raw: bool) -> None:
@@ -119,31 +123,46 @@ class _Writer:
 
     def flush(self) -> None:
         batch, self.batch, self.batch_bytes = self.batch, [], 0
-        if self.store is not None and batch:
-            try:
-                with self.store.transaction() as conn:
-                    for doc, raw in batch:
-                        self.store.put_document(doc, raw if self.archive_raw else None, conn=conn)
-            except Exception:  # noqa: BLE001 - find the bad row(s) one by one
-                batch = [item for item in batch if self._put_one(*item)]
-        for doc, _raw in batch:
-            self._count(doc)
-        self._record_errors()
+        if self.store is None:
+            for doc, _raw in batch:
+                self._count(doc, True)
+            return
+        errors = self.errors
+        stored: list[bool | None]
+        try:
+            with self.store.transaction() as conn:
+                stored = [self.store.put_document(doc, raw if self.archive_raw else None, conn=conn)
+                          for doc, raw in batch]
+                self._record_errors(errors, conn)
+        except StorageError:
+            raise
+        except Exception:  # noqa: BLE001 - find the bad row(s) one by one
+            stored = [self._put_one(*item) for item in batch]
+            self._record_errors(errors, None)
+        self.errors = self.errors[len(errors):]
+        for (doc, _raw), new in zip(batch, stored):
+            if new is not None:
+                self._count(doc, new)
 
-    def _put_one(self, doc: Document, raw: bytes) -> bool:
+    def _put_one(self, doc: Document, raw: bytes) -> bool | None:
+        """True when stored as new, False when already stored (by another run), None when refused."""
         try:
             assert self.store is not None
-            self.store.put_document(doc, raw if self.archive_raw else None)
-            return True
+            return self.store.put_document(doc, raw if self.archive_raw else None)
+        except StorageError:
+            raise
         except Exception as exc:  # noqa: BLE001 - the database refused this document
             self.dedupe.forget(doc.id)
             err = IngestError(doc.source or doc.id, f"cannot store the document ({type(exc).__name__})",
                               doc.meta.get("location"))
             self.report.errors.append((_where(err), err.reason))
             self.errors.append(err)
-            return False
+            return None
 
-    def _count(self, doc: Document) -> None:
+    def _count(self, doc: Document, new: bool) -> None:
+        if not new:
+            self.report.duplicates += 1  # a concurrent run stored it between our check and our write
+            return
         if doc.duplicate_of:
             self.report.near_duplicates += 1
         else:
@@ -151,11 +170,10 @@ class _Writer:
         if self.sink is not None:
             self.sink(doc)
 
-    def _record_errors(self) -> None:
-        errors, self.errors = self.errors, []
-        if self.store is not None:
-            for err in errors:
-                self.store.record_error(err.source, err.reason, err.location, run=self.report.run)
+    def _record_errors(self, errors: list[IngestError], conn: Connection | None) -> None:
+        assert self.store is not None
+        for err in errors:
+            self.store.record_error(err.source, err.reason, err.location, run=self.report.run, conn=conn)
 
 
 def _where(err: IngestError) -> str:
@@ -185,11 +203,26 @@ def ingest_paths(store: Store | None, inputs: list[str], *, allow_private: bool 
     try:
         _run(writer, inputs, allow_private, max_bytes, rate, follow_links, fetcher, progress)
         status = "failed" if report.errors and not report.read else "ok"
+    except StorageError:
+        status = "failed"
+        raise
     finally:
         if store is not None:
-            stats = {k: v for k, v in report.to_dict().items() if k != "errors"} | {"errors": len(report.errors)}
-            store.finish_run(report.run, status, stats)
+            _finish(store, report, status, writer)
     return report
+
+
+def _finish(store: Store, report: IngestReport, status: str, writer: _Writer) -> None:
+    """Record the run's end, and errors met after the last batch if the run stopped early; when the database
+    cannot be written any more (the reason the run stopped) there is nothing more to record."""
+    try:
+        if writer.errors:
+            writer.flush()
+        stats = {k: v for k, v in report.to_dict().items() if k != "errors"} | {"errors": len(report.errors)}
+        store.finish_run(report.run, status, stats)
+    except StorageError:
+        if status != "failed":
+            raise
 
 
 def _run(writer: _Writer, inputs: list[str], allow_private: bool, max_bytes: int, rate: float,

@@ -18,8 +18,9 @@ from survindex.ingest.documents import to_document
 from survindex.ingest.errors import IngestError
 from survindex.ingest.feed import FEED_MIME
 from survindex.ingest.fetch import Fetcher
-from survindex.ingest.formats import EXTENSIONS, READERS, detect, sniff
+from survindex.ingest.formats import EXTENSIONS, READERS, detect, not_text, sniff
 from survindex.ingest.html import read_html
+from survindex.ingest.limits import LimitExceeded, deadline
 from survindex.ingest.jsonl import read_jsonl_stream
 from survindex.ingest.plain import read_markdown, read_text
 from survindex.model import Document
@@ -63,11 +64,17 @@ def plan(inputs: Iterable[str]) -> Plan:
 
 
 def _walk(root: Path, p: Plan) -> None:
+    """Files under ``root``; a symbolic link that leads out of ``root`` is refused (not followed)."""
+    top = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if name.startswith(".") or not os.path.isfile(path):
+                continue
+            if os.path.islink(path) and os.path.commonpath([top, os.path.realpath(path)]) != top:
+                p.errors.append(IngestError(path, "a symbolic link out of the ingested directory: refused "
+                                                  "(ingest its target by name if it is wanted)"))
                 continue
             if _wanted(path, Path(name).suffix.lower()):
                 p.units.append(Unit("file", path))
@@ -111,13 +118,38 @@ def parse_bytes(data: bytes, name: str, content_type: str | None = None,
     if fmt == "html":
         return read_html(data, name, url=url, charset=_charset(content_type))
     if fmt in ("text", "markdown"):
+        if not_text(data[:HEAD]):
+            raise IngestError(name, "binary data in a text file: refused (it is not text)")
         return (read_text if fmt == "text" else read_markdown)(data, name, _charset(content_type))
     return READERS[fmt](data, name)
 
 
 def to_items(parsed: Callable[[], Iterable[Parsed | IngestError]], source: str, raw: bytes,
-             url: str | None = None) -> Iterator[Item | IngestError]:
-    """Documents (with the raw bytes to archive) from a reader; every failure becomes an IngestError."""
+             url: str | None = None, stream: bool = False) -> Iterator[Item | IngestError]:
+    """Documents (with the raw bytes to archive) from a reader; every failure becomes an IngestError.
+    A whole file is parsed under the parse deadline (``limits.deadline``); a stream (JSONL) item by item."""
+    if stream:
+        try:
+            yield from _convert(parsed, source, raw, url)
+        except IngestError as err:
+            yield err
+        except LimitExceeded as exc:
+            yield IngestError(source, f"refused: {exc}")
+        return
+    items: list[Item | IngestError] = []
+    try:
+        with deadline(what="parsing it"):
+            for item in _convert(parsed, source, raw, url):
+                items.append(item)
+    except LimitExceeded as exc:
+        items = [IngestError(source, f"refused: {exc}")]
+    except IngestError as err:
+        items.append(err)
+    yield from items
+
+
+def _convert(parsed: Callable[[], Iterable[Parsed | IngestError]], source: str, raw: bytes,
+             url: str | None) -> Iterator[Item | IngestError]:
     try:
         for p in parsed():
             if isinstance(p, IngestError):
@@ -129,8 +161,8 @@ def to_items(parsed: Callable[[], Iterable[Parsed | IngestError]], source: str, 
                 yield to_document(p, source), (p.raw if p.raw is not None else raw)
             except IngestError as err:
                 yield err
-    except IngestError as err:
-        yield err
+    except (IngestError, LimitExceeded):
+        raise  # to_items reports them
     except Exception as exc:  # noqa: BLE001 - a reader bug must cost one file, not the run
         yield IngestError(source, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
@@ -187,7 +219,8 @@ def _read_stream(fh: BinaryIO, name: str, max_bytes: int) -> Iterator[Item | Ing
     head = fh.read(HEAD)
     if detect(name, None, head) == "jsonl":
         head += fh.readline()  # complete the last line so the prefix ends at a line boundary
-        yield from to_items(lambda: read_jsonl_stream(_Prefixed(head, fh), name, max_bytes), name, b"")
+        yield from to_items(lambda: read_jsonl_stream(_Prefixed(head, fh), name, max_bytes), name, b"",
+                            stream=True)
         return
     yield from _read_data(head + fh.read(max_bytes + 1 - len(head)), name, max_bytes)
 

@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from survindex.model import Claim, Document, sha256_hex
 from survindex.model.records import CLAIM_FIELDS
-from survindex.store import reviews
+from survindex.store import reviews, safety
 from survindex.store import schema as s
 from survindex.store.migrations import MIGRATIONS
 
@@ -95,12 +95,16 @@ _REVIEWED_COLUMNS = ("status", "review_reason", *(f for f in reviews.CORRECTABLE
 
 
 class Store:
-    def __init__(self, db: str):
+    def __init__(self, db: str, read_only: bool = False):
+        """``read_only`` opens the database so that nothing can be written (``safety.read_only_url``)."""
         self.url = database_url(db)
-        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        self.read_only = read_only
+        url, args = safety.read_only_url(self.url) if read_only else (self.url, {})
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", safety.read_pragmas if read_only else _sqlite_pragmas)
+        safety.install(self.engine, self.url_safe)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def migrate(self, to: int | None = None) -> int:
@@ -172,14 +176,13 @@ class Store:
             if raw is not None:
                 raw_sha = sha256_hex(raw)
                 self._upsert(c, s.blobs, [{"sha256": raw_sha, "size": len(raw), "data": raw}], ["sha256"])
-            exists = c.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first() is not None
-            if exists:
-                return False
-            c.execute(insert(s.documents).values(
+            ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(s.documents)
+            res = c.execute(ins.on_conflict_do_nothing(index_elements=["id"]).values(
                 id=doc.id, title=doc.title, url=doc.url, published=doc.published, source=doc.source,
                 publisher=doc.publisher, language=doc.language, mime=doc.mime, raw_sha256=raw_sha,
-                duplicate_of=doc.duplicate_of, meta=doc.meta, text=doc.text, ingested_at=utcnow()))
-            return True
+                duplicate_of=doc.duplicate_of, meta=doc.meta, text=doc.text, ingested_at=utcnow())
+                .returning(s.documents.c.id))
+            return res.first() is not None  # False when another run stored it first: "new" is counted once
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as c:
@@ -411,16 +414,23 @@ class Store:
     # -- entities, audit, errors, runs -----------------------------------------------------------
     def propose_entity(self, type_: str, name: str, country: str | None, doc_id: str | None,
                        conn: Connection | None = None) -> None:
-        """Record an organisation not in the registry (e.g. an unknown supplier) for review."""
+        """Record an organisation not in the registry (e.g. an unknown supplier) for review. Its ``mentions`` are
+        counted afresh from the stored claims that name it unresolved: one per document, or per row of an imported
+        table (distinct document and location). Re-runs never inflate them."""
         ent_id = "ent-" + sha256_hex(f"{type_}:{name.casefold()}")[:32]
+        cl = s.claims.c
         with self._conn(conn) as c:
+            places = select(cl.doc_id, func.coalesce(cl.location, "")).where(
+                cl.supplier == name, cl.supplier_resolved.is_(False), cl.superseded_by.is_(None)).distinct()
+            docs = c.execute(select(func.count()).select_from(places.subquery())).scalar_one()
+            mentions = max(int(docs), 1)
             exists = c.execute(select(s.entities.c.id).where(s.entities.c.id == ent_id)).first()
             if exists:
-                c.execute(update(s.entities).where(s.entities.c.id == ent_id)
-                          .values(mentions=s.entities.c.mentions + 1))
+                c.execute(update(s.entities).where(s.entities.c.id == ent_id).values(mentions=mentions))
             else:
                 c.execute(insert(s.entities).values(id=ent_id, type=type_, name=name, country=country,
-                                                    status="proposed", first_doc_id=doc_id, mentions=1, meta={}))
+                                                    status="proposed", first_doc_id=doc_id, mentions=mentions,
+                                                    meta={}))
 
     def entities(self, status: str | None = None) -> list[dict[str, Any]]:
         q = select(s.entities).order_by(s.entities.c.mentions.desc(), s.entities.c.name)
@@ -444,19 +454,32 @@ class Store:
         with self.engine.connect() as c:
             return [dict(r._mapping) for r in c.execute(q)]
 
-    def record_error(self, source: str, reason: str, location: str | None = None, run: str | None = None) -> None:
-        """Record a per-file / per-row problem; written in its own transaction so it survives a rollback."""
-        with self.transaction() as c:
-            c.execute(insert(s.errors).values(at=utcnow(), run=run, source=source, location=location, reason=reason))
+    def record_error(self, source: str, reason: str, location: str | None = None, run: str | None = None,
+                     conn: Connection | None = None) -> None:
+        """Record a per-file / per-row problem; in its own transaction (so it survives a rollback) unless ``conn``
+        is given (so it is committed with the batch it belongs to)."""
+        printable = safety.printable
+        values = dict(at=utcnow(), run=run, source=printable(source), reason=printable(reason),
+                      location=printable(location) if location is not None else None)
+        with self._conn(conn) as c:
+            c.execute(insert(s.errors).values(**values))
 
     def errors(self, limit: int = 1000) -> list[dict[str, Any]]:
         with self.engine.connect() as c:
             return [dict(r._mapping) for r in c.execute(select(s.errors).order_by(s.errors.c.id).limit(limit))]
 
-    def start_run(self, run_id: str, command: str) -> None:
+    def start_run(self, run_id: str, command: str) -> int:
+        """Record a run as ``running`` (with its host and pid); ``running`` rows whose process is gone (killed)
+        are marked ``interrupted`` first. Returns how many were."""
         with self.transaction() as c:
-            self._upsert(c, s.runs, [{"id": run_id, "command": command, "started_at": utcnow(),
-                                      "status": "running", "stats": {}}], ["id"], ["started_at", "status"])
+            stale = [r.id for r in c.execute(select(s.runs.c.id, s.runs.c.stats).where(s.runs.c.status == "running"))
+                     if safety.is_dead((r.stats or {}).get("owner"))]
+            if stale:
+                c.execute(update(s.runs).where(s.runs.c.id.in_(stale)).values(status="interrupted"))
+            self._upsert(c, s.runs, [{"id": run_id, "command": safety.printable(command), "started_at": utcnow(),
+                                      "status": "running", "stats": {"owner": safety.this_process()}}],
+                         ["id"], ["started_at", "status", "stats"])
+        return len(stale)
 
     def finish_run(self, run_id: str, status: str, stats: dict[str, Any]) -> None:
         with self.transaction() as c:
@@ -476,13 +499,3 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
-
-
-def open_store(db: str | None = None, migrate: bool = True) -> Store:
-    """Open the store named by ``db``, else ``SURVINDEX_DB``, else ``./survindex.db``."""
-    from survindex import settings
-
-    store = Store(db or settings.load().db)
-    if migrate:
-        store.migrate()
-    return store

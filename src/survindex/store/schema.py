@@ -226,6 +226,17 @@ api_tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("name", Text),
     Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32)),  # None: never
+    Column("scope", String(16)),  # read | write (None: write, the tokens made before scopes)
+    Column("revoked_at", String(32)),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the token in the signed cookie
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
 )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, literal_column, or_, select, text
 
+from survindex import policy
 from survindex.store import schema as s
 from survindex.store.core import ClaimFilter, Store
 
@@ -49,7 +50,12 @@ def _claims_text_cond(store: Store, q: str) -> Any:
 
 
 def conditions(store: Store, query: ClaimQuery) -> list[Any]:
+    """The WHERE of a claim query, with the public policy's statuses (``survindex.policy``) for anonymous web
+    visitors: every claim list, count, facet and CSV of the web app goes through here."""
     conds: list[Any] = store._where(query.filter)
+    shown = policy.current().statuses
+    if shown is not None:
+        conds.append(s.claims.c.status.in_(shown))
     if query.countries is not None:
         conds.append(s.claims.c.country.in_(query.countries))
     if query.exclude_countries is not None:
@@ -143,7 +149,8 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
     with store.engine.connect() as c:
         rows = [dict(r._mapping) for r in c.execute(sel)]
     for r in rows:
-        r["snippet"] = snippet(r.pop("text") or "", words)
+        body = r.pop("text") or ""
+        r["snippet"] = snippet(body, words) if policy.current().full_texts else ""
     return rows
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from survindex.store import schema as s
 from survindex.store.core import NotFound, Store, utcnow
@@ -110,30 +111,96 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     return _active(row)
 
 
+def set_password(store: Store, username: str, password: str, actor: str = "cli") -> User:
+    """Change a password; every session of the account ends (its API tokens stay: revoke them apart)."""
+    from survindex.store import sessions
+
+    if len(password) < 8:
+        raise UserError("a password needs at least 8 characters")
+    user = get_user(store, username)
+    with store.transaction() as c:
+        c.execute(update(s.users).where(s.users.c.id == user.id).values(password_hash=_hasher.hash(password)))
+        store.audit(actor, "user.password", f"user:{username}", None, None, conn=c)
+    sessions.end_all(store, user.id)
+    return user
+
+
+def set_active(store: Store, username: str, active: bool, actor: str = "cli") -> User:
+    """Disable (or enable) an account: a disabled one cannot sign in, its sessions end and its tokens stop."""
+    from survindex.store import sessions
+
+    user = get_user(store, username)
+    with store.transaction() as c:
+        c.execute(update(s.users).where(s.users.c.id == user.id).values(active=active))
+        store.audit(actor, "user.enable" if active else "user.disable", f"user:{username}",
+                    {"active": user.active}, {"active": active}, conn=c)
+    if not active:
+        sessions.end_all(store, user.id)
+    return get_user(store, username)
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(store: Store, username: str, name: str | None = None) -> str:
-    """A new API token for ``username``; only its sha256 is stored, so show it once."""
+SCOPES: tuple[str, ...] = ("read", "write")
+
+
+def create_token(store: Store, username: str, name: str | None = None, days: float | None = None,
+                 scope: str = "write") -> str:
+    """A new API token for ``username``, expiring after ``days`` (None: SURVINDEX_TOKEN_DAYS; 0: never), with
+    ``scope`` read (viewer rights whatever the role) or write (the user's role). Only its sha256 is stored."""
+    from survindex import settings
+
+    if scope not in SCOPES:
+        raise UserError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
     user = get_user(store, username)
+    days = settings.load().token_days if days is None else days
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).replace(microsecond=0).isoformat() \
+        if days > 0 else None
     token = "svx_" + secrets.token_urlsafe(32)
     with store.transaction() as c:
         c.execute(insert(s.api_tokens).values(token_sha256=_token_hash(token), user_id=user.id, name=name,
-                                              created_at=utcnow()))
+                                              created_at=utcnow(), expires_at=expires, scope=scope))
+        store.audit("cli", "token.create", f"user:{username}", None, {"name": name, "scope": scope,
+                                                                      "expires_at": expires}, conn=c)
     return token
 
 
-def revoke_tokens(store: Store, username: str) -> int:
+def revoke_tokens(store: Store, username: str, name: str | None = None) -> int:
+    """Revoke a user's tokens (those called ``name``, or all); returns how many were live."""
     user = get_user(store, username)
+    t = s.api_tokens.c
+    q = update(s.api_tokens).where(t.user_id == user.id, t.revoked_at.is_(None))
+    if name is not None:
+        q = q.where(t.name == name)
     with store.transaction() as c:
-        return int(c.execute(delete(s.api_tokens).where(s.api_tokens.c.user_id == user.id)).rowcount)
+        count = int(c.execute(q.values(revoked_at=utcnow())).rowcount)
+        store.audit("cli", "token.revoke", f"user:{username}", None, {"name": name, "count": count}, conn=c)
+    return count
 
 
 def user_for_token(store: Store, token: str) -> User | None:
-    """The active user owning an API token, else None."""
-    q = select(s.users).join(s.api_tokens, s.api_tokens.c.user_id == s.users.c.id).where(
-        s.api_tokens.c.token_sha256 == _token_hash(token))
+    """The active user owning a live (not revoked, not expired) API token, with the token's scope applied: a
+    read token acts as a viewer. None otherwise."""
+    t = s.api_tokens.c
+    q = select(s.users, t.scope, t.expires_at, t.revoked_at).join(s.api_tokens, t.user_id == s.users.c.id).where(
+        t.token_sha256 == _token_hash(token))
     with store.engine.connect() as c:
         row = c.execute(q).first()
-    return _active(row)
+    user = _active(row)
+    if user is None or row is None:
+        return None
+    m = row._mapping
+    if m["revoked_at"] is not None or (m["expires_at"] is not None and m["expires_at"] < utcnow()):
+        return None
+    return replace(user, role="viewer") if m["scope"] == "read" else user
+
+
+def list_tokens(store: Store, username: str) -> list[dict[str, Any]]:
+    """A user's tokens (never the secret): name, scope, created, expires, revoked."""
+    user = get_user(store, username)
+    t = s.api_tokens.c
+    q = select(t.name, t.scope, t.created_at, t.expires_at, t.revoked_at).where(t.user_id == user.id)
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q.order_by(t.created_at))]

@@ -10,13 +10,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from survindex import __version__, settings
 from survindex.store import open_store
+from survindex.web.auth import apply_policy
 from survindex.web.errors import HANDLERS
 from survindex.web.render import json_response
 from survindex.web.state import AppState, CachedPages, DataCache
@@ -104,7 +105,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         yield
         store.close()
 
-    app = FastAPI(lifespan=lifespan, title="survindex API", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
+    app = FastAPI(lifespan=lifespan, dependencies=[Depends(apply_policy)], title="survindex API", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, description="Cited claims about AI surveillance: deployments, suppliers, finance.")
     cache = DataCache(store)
     app.state.survindex = AppState(store=store, cache=cache, secure_cookies=secure_cookies, max_body=MAX_BODY)
@@ -117,7 +118,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
     for module in (api, session, review, ingest, pages, targeted_routes):
         app.include_router(module.router)
     app.add_middleware(SessionMiddleware, secret_key=_secret(secret), session_cookie="survindex_session",
-                       max_age=8 * 3600, same_site="lax", https_only=secure_cookies)
+                       max_age=int(settings.load().session_hours * 3600), same_site="lax", https_only=secure_cookies)
     app.add_middleware(CachedPages, cache=cache)
     app.add_middleware(Guard, max_body=MAX_BODY)
     return app

@@ -1,14 +1,18 @@
-"""Who is asking: session cookie or ``Authorization: Bearer`` token; roles; CSRF on every write."""
+"""Who is asking: server-side session (the signed cookie holds a token the ``sessions`` table must know) or
+``Authorization: Bearer`` token; roles; CSRF on every write; the public policy of each request."""
 
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
 
+from survindex import policy
+from survindex.store import sessions
 from survindex.store import users as su
 from survindex.web.errors import WebError
 from survindex.web.state import app_state
@@ -32,10 +36,48 @@ def current_user(request: Request) -> su.User | None:
     user: su.User | None = None
     if token:
         user = su.user_for_token(store, token)
-    elif isinstance(request.session.get("uid"), int):
-        user = su.user_by_id(store, request.session["uid"])
+    elif isinstance(request.session.get("sid"), str):
+        uid = sessions.user_id(store, request.session["sid"])
+        found = su.user_by_id(store, uid) if uid is not None else None
+        user = found if found is not None and found.active else None
+        if user is None:
+            request.session.clear()  # ended, expired or disabled: the cookie is worth nothing now
     request.state.user = user
     return user
+
+
+def sign_in(request: Request, user: su.User) -> str:
+    """Start a server-side session for ``user``; returns the new CSRF token."""
+    from survindex import settings
+
+    old = request.session.get("sid")
+    if isinstance(old, str):
+        sessions.end(app_state(request).store, old)
+    request.session.clear()
+    sid = sessions.start(app_state(request).store, user.id, settings.load().session_hours)
+    csrf = secrets.token_urlsafe(32)
+    request.session.update({"sid": sid, "csrf": csrf})
+    request.state.user = user
+    return csrf
+
+
+def sign_out(request: Request) -> None:
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        sessions.end(app_state(request).store, sid)
+    request.session.clear()
+
+
+async def apply_policy(request: Request) -> None:
+    """A dependency of every route: anonymous requests see what ``survindex.policy.public()`` allows, signed-in
+    users everything. Requests without a cookie or token are anonymous without a database query."""
+    from starlette.concurrency import run_in_threadpool
+
+    if "authorization" not in request.headers and "sid" not in request.session:
+        policy.set_for_request(policy.public())
+        return
+    user = await run_in_threadpool(current_user, request)
+    policy.set_for_request(policy.EVERYTHING if user is not None else policy.public())
 
 
 @dataclass

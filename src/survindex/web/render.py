@@ -112,7 +112,7 @@ async def cached_page(request: Request, template: str, build: Callable[[], dict[
 
     def render() -> Response:
         return page(request, template, build())
-    if request.session.get("uid") is not None or "authorization" in request.headers:
+    if request.session.get("sid") is not None or "authorization" in request.headers:
         return await run_in_threadpool(render)
     cache = app_state(request).cache
     key = page_key(request.scope)

@@ -116,6 +116,19 @@ class RateLimiter:
                 self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] <= self.window}
             return True
 
+    def refund(self, key: Any) -> None:
+        """Give back the last attempt of ``key`` (a successful sign-in does not count)."""
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits:
+                hits.pop()
+
+
+def _ip_budget() -> RateLimiter:
+    from survindex import settings
+
+    return RateLimiter(limit=settings.load().login_budget, window=900.0)
+
 
 @dataclass
 class AppState:
@@ -123,7 +136,8 @@ class AppState:
     cache: DataCache
     secure_cookies: bool = False
     max_body: int = 1_000_000
-    login_limiter: RateLimiter = field(default_factory=RateLimiter)
+    login_limiter: RateLimiter = field(default_factory=RateLimiter)  # per client address and user name
+    ip_limiter: RateLimiter = field(default_factory=_ip_budget)  # failed sign-ins per client address
 
 
 def app_state(request: Request) -> AppState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from survindex import policy
 from survindex.model import vocabulary
 from survindex.store import ClaimFilter, NotFound, Store
 from survindex.store import search as ss
@@ -134,18 +135,42 @@ def technologies() -> dict[str, Any]:
 def document(store: Store, doc_id: str) -> dict[str, Any]:
     doc = store.get_document(doc_id)
     rows = ss.claim_rows(store, ss.ClaimQuery(ClaimFilter(doc_id=doc_id, include_negated=True)), limit=2000)
-    spans = [(r["start"], r["end"], r["id"], r["status"]) for r in rows]
+    text, spans = _public_text(doc.text, [(r["start"], r["end"], r["id"], r["status"]) for r in rows
+                                          if r["start"] is not None and r["end"] is not None])
     return {"title": doc.title or doc.id, "document": {
         "id": doc.id, "title": doc.title, "url": doc.url, "published": doc.published, "publisher": doc.publisher,
-        "source": doc.source, "language": doc.language, "text": doc.text},
-        "highlighted": highlight(doc.text, spans), "claims": [claim_summary(r) for r in rows]}
+        "source": doc.source, "language": doc.language, "text": text},
+        "highlighted": highlight(text, spans), "claims": [claim_summary(r) for r in rows]}
+
+
+Span = tuple[int, int, str, str]
+
+
+def _public_text(text: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    """The text and claim spans the policy shows: whole, or only the cited passages (spans moved onto them)."""
+    if policy.current().full_texts:
+        return text, spans
+    kept = sorted({(a, b) for a, b, _i, _s in spans if 0 <= a < b <= len(text)})
+    where: dict[tuple[int, int], int] = {}
+    pos = 0
+    for a, b in kept:
+        where[(a, b)] = pos
+        pos += b - a + 3  # len(" … ")
+    moved: list[Span] = []
+    for a, b, i, st in spans:
+        if (a, b) in where:
+            moved.append((where[(a, b)], where[(a, b)] + b - a, i, st))
+    return policy.document_text(text, kept), moved
 
 
 def claim(store: Store, claim_id: str) -> dict[str, Any]:
     c, meta = store.get_claim(claim_id)
+    if not policy.visible(c.status):
+        raise NotFound(f"no claim {claim_id}")
     doc = store.get_document(c.doc_id)
-    history = [{k: h[k] for k in ("at", "actor", "action", "before", "after", "reason")}
-               for h in store.history(claim_id)]
+    history = [{k: policy.reviewer(h[k]) if k == "actor" else h[k]
+                for k in ("at", "actor", "action", "before", "after", "reason")} for h in store.history(claim_id)]
+    meta = {k: policy.reviewer(v) if k.endswith("_by") else v for k, v in meta.items()}
     return {"title": f"Claim {claim_id}", "claim": {**c.to_dict(), **meta},
             "source": {"id": doc.id, "title": doc.title, "url": doc.url, "published": doc.published,
                        "publisher": doc.publisher},
@@ -164,7 +189,8 @@ def search(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
 def corrections(store: Store, page: Page) -> dict[str, Any]:
     rows = ss.corrections(store, page.limit, page.offset)
     return {"title": "Corrections log", "limit": page.limit, "offset": page.offset, "entries": [
-        {k: r[k] for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
+        {k: policy.reviewer(r[k]) if k == "actor" else r[k]
+         for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
 
 
 def review_queue(store: Store, filters: Filters, page: Page) -> dict[str, Any]:

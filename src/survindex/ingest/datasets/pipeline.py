@@ -84,7 +84,7 @@ class SourceFile:
 
     def report(self, importer: str) -> ImportReport:
         return ImportReport(importer=importer, file=self.path.name, kind=self.kind, encoding=self.table.encoding,
-                            warnings=list(self.table.warnings))
+                            warnings=self.table.notes())
 
 
 def open_source_file(path: str | Path, name: str, status: str) -> SourceFile:

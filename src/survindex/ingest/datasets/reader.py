@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from survindex.ingest.datasets.csvrows import read_records
+from survindex.ingest.limits import LimitExceeded, check_zip, deadline
 
 csv.field_size_limit(2**31 - 1)  # AidData descriptions exceed the 128 KiB default
 
@@ -54,6 +56,11 @@ class TableFile:
     text: str = ""
     sheets: list[Sheet] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): rows read as best could be
+
+    def notes(self) -> list[str]:
+        """Warnings about the whole file, then rows read as best they could be (``row 3: …``)."""
+        return self.warnings + [f"row {row}: {reason}" for row, reason in self.problems]
 
     def sheet(self, name: str | None = None) -> Sheet:
         if name is None:
@@ -68,26 +75,41 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_table(path: str | Path) -> TableFile:
-    """Read ``path`` (CSV in UTF-8 with or without BOM, else cp1252/latin-1 with a warning; or XLSX)."""
+    """Read ``path`` (CSV in UTF-8 with or without BOM, UTF-16/32, else cp1252/latin-1 with a warning; or XLSX)
+    under the resource limits (``survindex.ingest.limits``). Whatever goes wrong is a FileFormatError."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise FileFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if raw.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, raw)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileFormatError("this is a legacy .xls workbook; save it as .xlsx or CSV")
-    if b"\x00" in raw[:65536]:
-        raise FileFormatError("this is a binary file, not CSV or XLSX")
+    try:
+        with deadline(what="reading the table"):
+            return _read_xlsx(path, raw) if raw.startswith(b"PK\x03\x04") else _read_csv(path, raw)
+    except (FileFormatError, LimitExceeded) as exc:
+        raise FileFormatError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a corrupt file must end in the one named error, never a traceback
+        raise FileFormatError(f"the file is damaged ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _read_csv(path: Path, raw: bytes) -> TableFile:
     text, encoding, warnings = _decode(raw)
     table = TableFile(path=path, raw=raw, mime="text/csv", encoding=encoding, warnings=warnings)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    records = read_records(text, _delimiter(text), table.problems)
     _render(table, [(None, list(enumerate(records, start=1)))])
     return table
 
 
 def _decode(raw: bytes) -> tuple[str, str, list[str]]:
+    unicode = _unicode_encoding(raw[:65536])
+    if unicode is not None:
+        try:
+            return raw.decode(unicode).lstrip("\ufeff"), unicode.replace("-sig", ""), []
+        except UnicodeDecodeError:
+            raise FileFormatError(f"the file looks like {unicode} but cannot be decoded as it") from None
+    if b"\x00" in raw[:65536]:
+        raise FileFormatError("this is a binary file, not CSV or XLSX")
     try:
         return raw.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError as exc:
@@ -101,6 +123,22 @@ def _decode(raw: bytes) -> tuple[str, str, list[str]]:
     raise FileFormatError("the file cannot be decoded as UTF-8, cp1252 or latin-1")  # pragma: no cover
 
 
+def _unicode_encoding(head: bytes) -> str | None:
+    """UTF-16/32 by byte-order mark, or UTF-16 without one when every other byte is NUL (ASCII-range text)."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                      (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if head.startswith(bom):
+            return name
+    sample = head[:4096] if len(head) % 2 == 0 else head[:4095]
+    if len(sample) >= 4:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
 def _delimiter(text: str) -> str:
     first = text.split("\n", 1)[0]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
@@ -112,9 +150,13 @@ def _read_xlsx(path: Path, raw: bytes) -> TableFile:
     import openpyxl
 
     try:
+        check_zip(raw, "the workbook")
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileFormatError(f"this is not a readable XLSX workbook ({exc})") from None
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors all mean "not readable"
+        raise FileFormatError(f"this is not a readable XLSX workbook ({type(exc).__name__}: {str(exc)[:200]})") \
+            from None
     table = TableFile(path=path, raw=raw, mime=XLSX_MIME, encoding="xlsx")
     try:
         sheets = [(ws.title, [(i, [_cell(v) for v in values])

@@ -119,7 +119,7 @@ def import_table(store: Store, path: str | Path, mapping: TableMapping,
               *([mapping.suppliers_column] if mapping.suppliers_column else []), *mapping.checks]
     sheet.require(*wanted)
     report = ImportReport(importer="import.table", file=path.name, sheet=sheet.name, encoding=table.encoding,
-                          warnings=list(table.warnings))
+                          warnings=table.notes())
     report.columns_never_read = never_read(sheet, wanted)
     meta = {"file": path.name, "sheet": sheet.name, "encoding": table.encoding, "columns": sheet.columns,
             "dataset": declared.name if declared else None, "licence": declared.licence if declared else None}

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response, StreamingResponse
 
+from survindex.export.cells import neutralise
 from survindex.store import search as ss
 from survindex.web import views
 from survindex.web.auth import Actor, require
@@ -47,13 +48,6 @@ def claims(request: Request, f: FiltersDep, p: PageDep) -> Response:
     return listing(request, rows, ss.count(store, f.query), p, filters=f.params)
 
 
-def _csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_lines(request: Request, f: Filters) -> Iterator[str]:
     store = app_state(request).store
     buf = io.StringIO()
@@ -63,7 +57,7 @@ def _csv_lines(request: Request, f: Filters) -> Iterator[str]:
     while True:
         rows = ss.claim_rows(store, f.query, 2000, offset)
         for r in rows:
-            writer.writerow([_csv_cell(r.get(c)) for c in CSV_COLUMNS])
+            writer.writerow([neutralise(r.get(c)) for c in CSV_COLUMNS])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
