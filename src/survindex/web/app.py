@@ -89,7 +89,7 @@ def _secret(secret: str | None) -> str:
 
 def create_app(db: str, secret: str | None = None, secure_cookies: bool | None = None) -> FastAPI:
     """The web app over the store at ``db`` (SQLite path or database URL)."""
-    from survindex.web.routes import api, ingest, pages, review, session
+    from survindex.web.routes import api, cases, ingest, pages, review, session
 
     store = open_store(db)
     if secure_cookies is None:
@@ -113,7 +113,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
     if report_static and report_static.is_dir():
         app.mount("/static/report", StaticFiles(directory=report_static), name="report-static")
     app.mount("/static", StaticFiles(directory=str(resources.files("survindex.web") / "static")), name="static")
-    for module in (api, session, review, ingest, pages):
+    for module in (api, session, cases, review, ingest, pages):
         app.include_router(module.router)
     app.add_middleware(SessionMiddleware, secret_key=_secret(secret), session_cookie="survindex_session",
                        max_age=8 * 3600, same_site="lax", https_only=secure_cookies)

@@ -8,6 +8,8 @@ from typing import Any
 from survindex.model import vocabulary
 from survindex.store import ClaimFilter, NotFound, Store
 from survindex.store import search as ss
+from survindex.store.cases import CaseFilter
+from survindex.web.case_views import case_list
 from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
@@ -86,6 +88,7 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
             "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
                                                   "financier", "year")),
             **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
+            "cases": case_list(store, CaseFilter(country=iso3)),
         }
     return cache.get(("country", iso3, page.limit, page.offset), build)
 
@@ -102,7 +105,7 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
         return {"title": name, "name": name, "headquarters": hq[0][0] if hq else None, "total_claims": total,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
-                **_claims_page(store, everything, page)}
+                "cases": case_list(store, CaseFilter(supplier=name)), **_claims_page(store, everything, page)}
     return cache.get(("supplier", name, page.limit, page.offset), build)
 
 
@@ -116,7 +119,7 @@ def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str
         return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                **_claims_page(store, everything, page)}
+                "cases": case_list(store, CaseFilter(technology=key)), **_claims_page(store, everything, page)}
     return cache.get(("technology", key, page.limit, page.offset), build)
 
 
