@@ -82,7 +82,7 @@
         if (pick && pick.checked && !body.getAll("cases").includes(pick.value)) { body.append("cases", pick.value); }
       });
     }
-    post(form.action, body).then(function (res) {
+    post(form.getAttribute("action"), body).then(function (res) {
       if (!res.ok) { say("Not saved: " + (res.data.error || "error") + (res.data.status === 409 ? " (reload the page)" : "")); return; }
       var d = res.data;
       if (action === "bulk") {
