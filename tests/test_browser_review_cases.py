@@ -172,6 +172,15 @@ def test_keyboard_review_of_the_news_dev_queue(news_server: dict[str, Any], brow
     page.keyboard.press("?")
     assert page.locator("#help").is_visible()
 
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, nothing wider than the screen
+    page.goto(base + "/review?status=all&limit=5")
+    page.screenshot(path=str(artifacts / "web-review-cases-phone.png"), full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.goto(base + "/cases?status=all")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.keyboard.press("Tab")  # the first stop of every page: the skip link
+    assert page.evaluate("document.activeElement.className") == "skip"
+
     print(f"\nnews-dev: {len(gold)} articles, {n_facts} gold facts ({n_all} with optional ones); "
           f"{total} cases in the queue = {total / n_facts:.2f} review items per fact ({total / n_all:.2f} counting "
           f"optional facts); keyboard decisions {tally['actions']} ({tally['accepted']} accepted, "
