@@ -35,3 +35,11 @@ def test_case_pages_show_published_claims_and_link_everywhere(tmp_path: Path) ->
     for href in re.findall(r'href="\.\./countries/KEN\.html#([^"]+)"', page):
         assert f'id="{href}"' in country
     assert re.findall(r'href="\.\./countries/KEN\.html#', page)
+    import csv
+    import json
+
+    rows = list(csv.DictReader((out / "data" / "cases.csv").open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == [case_id] and hidden.id not in rows[0]["claim_ids"]
+    package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
+    assert "cases-csv" in {r["name"] for r in package["resources"]}
+    assert "data/cases.csv" in (out / "downloads.html").read_text("utf-8")

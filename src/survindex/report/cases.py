@@ -105,3 +105,47 @@ def cases_where(site: Site, **match: Any) -> list[Case]:
     found = [c for c in site.cases.values() if all(getattr(c, k) == v or (k == "technology" and v in c.technologies)
                                                    for k, v in match.items())]
     return sorted(found, key=lambda c: (-len(c.sources), -c.confidence, c.id))
+
+
+def case_schema() -> Any:
+    from survindex.export.schema import Field, Schema
+
+    return Schema(
+        name="cases", title="Cases",
+        description="One row per deployment (case) with a published claim: the claims of every source that reports "
+                    "it, summarised from the published claims only.",
+        geo_field="country",
+        fields=(
+            Field("id", "string", "Case id (derived from the case's key; old ids redirect on the web)"),
+            Field("country", "string", "ISO3 of the deploying country"),
+            Field("technology", "string", "Main technology key"),
+            Field("technologies", "array", "Every technology key of the case"),
+            Field("supplier", "string", "Supplier (empty when unknown)"),
+            Field("supplier_country", "string", "ISO3 of the supplier's headquarters"),
+            Field("deployer", "string", "Deploying body or project as the sources name it"),
+            Field("stage", "string", "Latest stage reported"),
+            Field("first_reported", "string", "Date of the first report"),
+            Field("last_reported", "string", "Date of the last report"),
+            Field("sources", "integer", "Number of independent sources (publishers or datasets)"),
+            Field("source_keys", "array", "The independent sources"),
+            Field("financiers", "array", "Lenders of the financing linked to the case"),
+            Field("confidence", "number", "Case confidence"),
+            Field("claim_ids", "array", "Ids of the published claims of the case"),
+        ))
+
+
+def case_rows(site: Site) -> list[dict[str, Any]]:
+    return [{"id": c.id, "country": c.country, "technology": c.technology, "technologies": list(c.technologies),
+             "supplier": c.supplier, "supplier_country": c.supplier_country, "deployer": c.deployer,
+             "stage": c.stage, "first_reported": c.first_reported, "last_reported": c.last_reported,
+             "sources": len(c.sources), "source_keys": list(c.sources),
+             "financiers": sorted({f["financier"] for f in c.financing if f.get("financier")}),
+             "confidence": c.confidence, "claim_ids": list(c.claims)} for c in sorted(site.cases.values(),
+                                                                                    key=lambda c: c.id)]
+
+
+def downloads(site: Site, out: Any) -> list[Any]:
+    """The ``cases`` table in every download format (nothing when the report has no cases)."""
+    from survindex.export import write_all
+
+    return write_all(out, case_rows(site), case_schema()) if site.cases else []
