@@ -76,6 +76,9 @@
     var body = new FormData(form);
     if (submitter && submitter.name) { body.set(submitter.name, submitter.value); }
     var article = form.closest("article");
+    if (article && /^(reject|correct)$/.test(action)) {  // ticked claims: reject or correct only those
+      article.querySelectorAll("input[name=claims]:checked").forEach(function (c) { body.append("claims", c.value); });
+    }
     if (form.classList.contains("bulk")) {
       cases().forEach(function (a) {
         var pick = a.querySelector("input[name=cases]");
