@@ -97,9 +97,10 @@ def test_map_click_and_editor_review(server: dict[str, Any], browser: Any, artif
     page.click("form.login button[type=submit]")
     page.wait_for_url(base + "/review")
     page.screenshot(path=str(artifacts / "web-review.png"), full_page=True)
+    page.goto(base + "/review/claims")
     cid = server["claims"][0]  # Huawei in Kenya, unreviewed
     page.locator(f'tr[data-claim="{cid}"] button.accept').click()
-    page.wait_for_url(base + "/review")
+    page.wait_for_url(base + "/review/claims")
     assert page.locator(f'tr[data-claim="{cid}"]').count() == 0
 
     page.goto(base + "/country/KEN")

@@ -23,7 +23,7 @@ def test_queue_is_ordered_by_confidence_and_needs_an_editor(seeded: tuple[Any, d
     viewer, _ = login(app, "vera")
     assert viewer.get("/review.json").status_code == 403
     editor, _ = login(app, "eddie")
-    rows = editor.get("/review.json").json()["claims"]
+    rows = editor.get("/review/claims.json").json()["claims"]
     assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
     assert {r["status"] for r in rows} == {"unreviewed"} and len(rows) == 4
 
@@ -145,7 +145,7 @@ def test_editor_adds_a_document_and_reviews_its_claims(seeded: tuple[Any, dict[s
     assert doc["document"]["url"] is None and doc["document"]["title"] == "Belgrade cameras"
     claims = [c for c in doc["claims"] if c["country"] == "SRB"]
     assert claims and {c["status"] for c in claims} == {"unreviewed"}
-    queue = editor.get("/review.json", params={"country": "SRB"}).json()["claims"]
+    queue = editor.get("/review/claims.json", params={"country": "SRB"}).json()["claims"]
     assert {c["id"] for c in queue} >= {c["id"] for c in claims}
     cid = claims[0]["id"]
     assert editor.post(f"/claim/{cid}/review", data={"csrf": csrf, "version": "1", "action": "accept"}

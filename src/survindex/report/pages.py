@@ -35,6 +35,9 @@ def downloads(site: Site, claims: list[Claim]) -> list[Resource]:
     out = site.out / DATA
     resources = write_all(out, country_rows(site.index, financing_by_country(claims)), COUNTRY_SCHEMA)
     resources += write_all(out, claim_rows(sorted(claims, key=lambda c: c.id), site.doc), CLAIM_SCHEMA)
+    from survindex.report import cases
+
+    resources += cases.downloads(site, out)
     (out / "index.json").write_text(json.dumps(site.index, indent=1, ensure_ascii=False) + "\n", "utf-8")
     sources = [{"title": s.get("title", k), "path": s.get("url", ""), **({"publisher": s["publisher"]}
                if s.get("publisher") else {})} for k, s in _sources().items()]

@@ -50,6 +50,7 @@ class Site:
     created: str  # ISO 8601 build time (UTC)
     env: Environment = field(init=False)
     supplier_slugs: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, Any] = field(default_factory=dict)  # case id -> survindex.cases.Case (published claims only)
 
     def __post_init__(self) -> None:
         self.env = Environment(loader=PackageLoader("survindex.report", "templates"),
@@ -57,6 +58,7 @@ class Site:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(vocab=vocabulary(), site=self)
         self.env.filters["http_url"] = http_url
+        self.env.globals["cases_where"] = self.cases_where
         taken: set[str] = set()
         vendors = (self.index.get("targeted") or {}).get("by_vendor") or {}
         for name in sorted(set(self.index["by_supplier"]) | set(vendors)):
@@ -91,6 +93,11 @@ class Site:
 
     def doc(self, doc_id: str) -> Document | None:
         return self.docs.get(doc_id)
+
+    def cases_where(self, **match: Any) -> list[Any]:
+        from survindex.report.cases import cases_where
+
+        return cases_where(self, **match)
 
 
 def _ref_name(iso3: str) -> str:
@@ -145,6 +152,11 @@ def build_site(store: StoreLike, out: Path, *, status: str = "accepted", min_con
     out.mkdir(parents=True, exist_ok=True)
     copy_static(out)
     jobs: list[Callable[[], object]] = [partial(pages.downloads, site, claims), *pages.jobs(site)]
+    if hasattr(store, "engine"):  # a real store: cases with their own pages
+        from survindex.report import cases
+
+        site.cases = cases.published_cases(site, store)  # type: ignore[arg-type]
+        jobs += cases.jobs(site)
     for job in _progress(jobs, f"building report ({len(jobs)} steps)", progress):
         job()
     return out / "index.html"

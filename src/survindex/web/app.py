@@ -90,7 +90,7 @@ def _secret(secret: str | None) -> str:
 
 def create_app(db: str, secret: str | None = None, secure_cookies: bool | None = None) -> FastAPI:
     """The web app over the store at ``db`` (SQLite path or database URL)."""
-    from survindex.web.routes import api, ingest, pages, review, session
+    from survindex.web.routes import api, cases, ingest, pages, review, session
     from survindex.web.routes import targeted as targeted_routes
 
     store = open_store(db)
@@ -115,7 +115,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
     if report_static and report_static.is_dir():
         app.mount("/static/report", StaticFiles(directory=report_static), name="report-static")
     app.mount("/static", StaticFiles(directory=str(resources.files("survindex.web") / "static")), name="static")
-    for module in (api, session, review, ingest, pages, targeted_routes):
+    for module in (api, session, cases, review, ingest, pages, targeted_routes):
         app.include_router(module.router)
     app.add_middleware(SessionMiddleware, secret_key=_secret(secret), session_cookie="survindex_session",
                        max_age=int(settings.load().session_hours * 3600), same_site="lax", https_only=secure_cookies)

@@ -9,6 +9,8 @@ from survindex import policy
 from survindex.model import vocabulary
 from survindex.store import ClaimFilter, NotFound, Store
 from survindex.store import search as ss
+from survindex.store.cases import CaseFilter
+from survindex.web.case_views import case_list
 from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
@@ -89,6 +91,7 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
                                                   "financier", "year")),
             "targeted": targeted.country(store, cache, iso3),
             **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
+            "cases": case_list(store, CaseFilter(country=iso3)),
         }
     return cache.get(("country", iso3, page.limit, page.offset), build)
 
@@ -106,7 +109,7 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
                 "targeted": targeted.supplier(store, cache, name),
-                **_claims_page(store, everything, page)}
+                "cases": case_list(store, CaseFilter(supplier=name)), **_claims_page(store, everything, page)}
     return cache.get(("supplier", name, page.limit, page.offset), build)
 
 
@@ -121,7 +124,7 @@ def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
                 "targeted": targeted.technology(store, cache, key),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                **_claims_page(store, everything, page)}
+                "cases": case_list(store, CaseFilter(technology=key)), **_claims_page(store, everything, page)}
     return cache.get(("technology", key, page.limit, page.offset), build)
 
 

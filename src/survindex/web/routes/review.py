@@ -19,9 +19,9 @@ from survindex.web.state import app_state
 router = APIRouter()
 
 
-@twin(router, "/review")
+@twin(router, "/review/claims")
 def queue(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    """The review queue (editors): unreviewed claims, most confident first."""
+    """The claim review queue (editors): unreviewed claims one by one, most confident first."""
     require_page(request, "editor")
     return page(request, "review.html", views.review_queue(app_state(request).store, f, p))
 
