@@ -100,7 +100,7 @@ def reference(name: str) -> Any:
     found = getattr(pkg, name, None)
     if callable(found):
         return found
-    for mod in ("countries", "organisations"):
+    for mod in ("countries", "organisations", "public_bodies"):
         try:
             found = getattr(importlib.import_module(f"survindex.reference.{mod}"), name, None)
         except ImportError:

@@ -1,0 +1,140 @@
+"""Long documents read as an analyst reads them: deployment drafts kept only where a state actor deploys, put in
+that actor's country, and merged to one claim per fact per document (the other sentences kept as evidence).
+
+Pure functions over the sentences and drafts the rules produced; no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from survindex.extract import roles
+from survindex.extract.roles import Actor
+
+LONG_DOCUMENT = 1500  # characters: a news article or report, not a one-paragraph summary or a record title
+_CERTAINTY = {"body": 0.8, "qualified": 0.8, "leader": 0.75, "subject": 0.75, "generic": 0.6,
+              "carried": 0.55, "home": 0.5}
+
+
+@dataclass
+class Reading:
+    """What the role analysis knows of one document: its language, its home state, each sentence's actors."""
+
+    lang: str
+    home: str | None
+    actors: list[list[Actor]]
+    paragraph: list[int] = field(default_factory=list)  # paragraph number of each sentence
+
+
+def is_long(text: str) -> bool:
+    return len(text) >= LONG_DOCUMENT
+
+
+def read(sentences: list[tuple[int, str, list[Any]]], text: str) -> Reading:
+    """``sentences``: (document offset, sentence text, gazetteer mentions) in order."""
+    lang = roles.language(text)
+    found = [roles.actors(t, ms, a, lang) for a, t, ms in sentences]
+    usable = [acts if not roles.blocked(t, lang) else [] for acts, (_, t, _) in zip(found, sentences)]
+    paragraph, n, prev_end = [], 0, 0
+    for a, t, _ in sentences:
+        if "\n\n" in text[prev_end:a] or "\n \n" in text[prev_end:a]:
+            n += 1
+        paragraph.append(n)
+        prev_end = a + len(t)
+    return Reading(lang, roles.home_country(usable), found, paragraph)
+
+
+def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list[tuple[str | None, str]]:
+    """(country, how) of the sentence's deploying state(s); [] when no state deploys in it."""
+    acts = r.actors[i]
+    if not acts and i > 0 and r.paragraph[i - 1] == r.paragraph[i] and roles.continues(text, r.lang):
+        acts = [Actor(a.country, 0, 0, "carried", a.supranational) for a in r.actors[i - 1]]
+    if not acts:
+        return []
+    named: list[tuple[str | None, str]] = []
+    for a in acts:
+        if a.country is not None and all(a.country != c for c, _ in named):
+            named.append((a.country, a.how))
+    if named:
+        return named
+    if any(a.supranational for a in acts):
+        return [(None, "body")]
+    if draft_country is not None:
+        return [(draft_country, "generic")]
+    return [(r.home, "home")] if r.home else []
+
+
+def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The deployment drafts of sentence ``i`` that a state deploys, in that state's country; others pass."""
+    deployments = [d for d in drafts if d.get("kind") == "deployment"]
+    if not deployments:
+        return drafts
+    out = [d for d in drafts if d.get("kind") != "deployment"]
+    if roles.blocked(text, r.lang) or not roles.uses(text, r.lang):
+        return out
+    seen: set[tuple[Any, ...]] = set()
+    for d in deployments:
+        if d.get("technology") is None:
+            continue
+        for country, how in _deployers(r, i, text, d.get("country")):
+            key = (country, d.get("technology"), d.get("supplier"))
+            if key in seen:
+                continue
+            seen.add(key)
+            nd = dict(d, country=country)
+            if nd.get("supplier") and roles.not_a_supplier(str(nd["supplier"]), r.lang):
+                for k in ("supplier", "supplier_country", "supplier_resolved"):
+                    nd.pop(k, None)
+                nd.get("original", {}).pop("supplier", None)
+            nd["confidence"] = _confidence(how, d)
+            out.append(nd)
+    return out
+
+
+def _confidence(how: str, d: dict[str, Any]) -> float:
+    score = _CERTAINTY.get(how, 0.5)
+    if d.get("negated") or d.get("stage") == "announced":
+        score -= 0.1
+    if d.get("supplier"):
+        score += 0.05
+    return round(score, 3)
+
+
+def merge(found: list[tuple[int, int, dict[str, Any], bool]], text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """One deployment claim per (country, technology, supplier) of a document: its span is the sentence that
+    states it best, the others are its ``evidence``. A fact stated only in headings is dropped; a fact with no
+    supplier joins the one supplier named for the same (country, technology)."""
+    groups: dict[tuple[Any, ...], list[tuple[int, int, dict[str, Any], bool]]] = {}
+    out: list[tuple[int, int, dict[str, Any]]] = []
+    for item in found:
+        d = item[2]
+        if d.get("kind") != "deployment":
+            out.append(item[:3])
+            continue
+        groups.setdefault((d.get("country"), d.get("technology"), d.get("supplier")), []).append(item)
+    for key in [k for k in groups if k[2] is None]:
+        named = [k for k in groups if k[:2] == key[:2] and k[2] is not None]
+        if len(named) == 1:
+            groups[named[0]] += groups.pop(key)
+    for items in groups.values():
+        if all(weak for *_, weak in items):
+            continue
+        out.append(_merged(items, text))
+    return out
+
+
+def _merged(items: list[tuple[int, int, dict[str, Any], bool]], text: str) -> tuple[int, int, dict[str, Any]]:
+    best = max(items, key=lambda it: (not it[3], it[2].get("confidence", 0.0), -it[0]))
+    a, b, d, _ = best
+    spans = sorted({(x, y) for x, y, _, _ in items if (x, y) != (a, b)})
+    d = dict(d)
+    if d.get("supplier") is None:
+        for _, _, other, _ in items:
+            if other.get("supplier"):
+                d.update({k: other[k] for k in ("supplier", "supplier_country", "supplier_resolved") if k in other})
+                break
+    support = len({(x, y) for x, y, _, weak in items if not weak})
+    d["confidence"] = round(min(0.97, d.get("confidence", 0.5) + 0.05 * min(3, support - 1)), 3)
+    d["evidence"] = tuple({"quote": text[x:y], "start": x, "end": y} for x, y in spans)
+    return a, b, d
