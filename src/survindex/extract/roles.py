@@ -145,7 +145,7 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
         if "." in m.surface and text[b:b + 1] == ".":
             b += 1
         after, before = text[b:b + 80], text[max(0, a - 50):a]
-        if c.actor_after.match(after) or c.actor_before.search(before):
+        if c.actor_after.match(after) or c.actor_before.search(before) or _owns(text, b, c, m, mentions):
             out.append(Actor(entry.value, a, b, "qualified"))
         elif entry.detail != "demonym" and c.subject_after.match(after) and not _object_of_preposition(before):
             out.append(Actor(entry.value, a, b, "subject"))
@@ -154,6 +154,22 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
         if m2 is not None:
             out.append(Actor(None, m2.start(), m2.end(), "generic"))
     return out
+
+
+_POSSESSIVE = re.compile(r"[’']s?\s+(?:[\w,-]+\s+){0,3}?", re.IGNORECASE)
+
+
+def _owns(text: str, b: int, c: _Cues, m: Mention, mentions: list[Mention]) -> bool:
+    """"Moscow's 178,000 CCTV cameras", "Israel's hacking of …": a country or city whose possessive governs a
+    technology or a use of one."""
+    gap = _POSSESSIVE.match(text, b)
+    if gap is None or text[b] not in "’'":
+        return False
+    start = m.end - b
+    rest = gap.end()
+    if any(o.kinds.get("tech") is not None and b <= o.start - start <= rest + 2 for o in mentions):
+        return True
+    return c.use.match(text, rest) is not None
 
 
 _PREP = re.compile(r"\b(?:in|into|against|from|to|at|on|of|with|over|across|inside|toward|towards|near|for)\s+"
