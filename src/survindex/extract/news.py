@@ -12,7 +12,7 @@ from typing import Any
 from survindex.extract import roles
 from survindex.extract.roles import Actor
 
-LONG_DOCUMENT = 1500  # characters: a news article or report, not a one-paragraph summary or a record title
+LONG_DOCUMENT = 700  # characters: a news article or report, not a one-paragraph summary or a record title
 _CERTAINTY = {"body": 0.8, "qualified": 0.8, "leader": 0.75, "subject": 0.75, "generic": 0.6,
               "carried": 0.55, "home": 0.5}
 
@@ -31,8 +31,9 @@ def is_long(text: str) -> bool:
     return len(text) >= LONG_DOCUMENT
 
 
-def read(sentences: list[tuple[int, str, list[Any]]], text: str) -> Reading:
-    """``sentences``: (document offset, sentence text, gazetteer mentions) in order."""
+def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str | None = None) -> Reading:
+    """``sentences``: (document offset, sentence text, gazetteer mentions) in order; ``fallback``: the country
+    the document is about when no actor names one (a US county's text, a title's country)."""
     lang = roles.language(text)
     found = [roles.actors(t, ms, a, lang) for a, t, ms in sentences]
     usable = [acts if not roles.blocked(t, lang) else [] for acts, (_, t, _) in zip(found, sentences)]
@@ -42,7 +43,7 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str) -> Reading:
             n += 1
         paragraph.append(n)
         prev_end = a + len(t)
-    return Reading(lang, roles.home_country(usable), found, paragraph)
+    return Reading(lang, roles.home_country(usable, fallback), found, paragraph)
 
 
 def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list[tuple[str | None, str]]:
@@ -60,9 +61,11 @@ def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list
         return named
     if any(a.supranational for a in acts):
         return [(None, "body")]
-    if draft_country is not None:
+    # A bare actor noun ("the police", "the regime") belongs to the document's home state; a country the sentence
+    # names otherwise is a place, a target or a victim ("police surveillance footage of the attack in Russia").
+    if draft_country is not None and draft_country == r.home:
         return [(draft_country, "generic")]
-    return [(r.home, "home")] if r.home else []
+    return [(r.home, "home")] if r.home and draft_country is None else []
 
 
 def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,7 +74,7 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[di
     if not deployments:
         return drafts
     out = [d for d in drafts if d.get("kind") != "deployment"]
-    if roles.blocked(text, r.lang) or not roles.uses(text, r.lang):
+    if roles.blocked(text, r.lang):
         return out
     seen: set[tuple[Any, ...]] = set()
     for d in deployments:

@@ -142,7 +142,8 @@ def _extract(doc_id: str, text: str, title: str | None,
     analysed = [_by_pattern(s, depth) for s, depth in _analysed(view)]
     sents = [s for s, _ in analysed]
     ctx = _context(sents, view, title)
-    reading = news.read([(s.start, s.text, s.mentions) for s in sents], view) if news.is_long(text) else None
+    reading = news.read([(s.start, s.text, s.mentions) for s in sents], view, _about(sents, ctx)) \
+        if news.is_long(text) else None
     found: list[tuple[int, int, dict[str, Any], bool]] = []
     prev = ""
     last: Sentence | None = None  # the latest sentence that named a technology (for "the app", "the system")
@@ -170,6 +171,14 @@ def _extract(doc_id: str, text: str, title: str | None,
         claim_id, claim = make(doc_id, text, a, b, draft)
         claims.setdefault(claim_id, claim)
     return claims
+
+
+def _about(sents: list[Sentence], ctx: DocContext) -> str | None:
+    """The document's own country when it has one: the context's default, else the only country it names."""
+    if ctx.default_country:
+        return ctx.default_country
+    named = {c for s in sents for c in s.deploy}
+    return named.pop() if len(named) == 1 else None
 
 
 def _by_pattern(s: Sentence, depth: int) -> tuple[Sentence, int]:

@@ -55,10 +55,11 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
     table: dict[str, Any] = lexicon()["roles"]
     c = table.get(lang) or table[DEFAULT_LANGUAGE]
     nouns, mods = _alternation(c["actor_nouns"]), _alternation(c["actor_modifiers"])
+    places = _alternation(c["actor_nouns"] + c["place_actor_nouns"])
     i = re.IGNORECASE
     return _Cues(
-        actor_after=re.compile(r"(?:[’']s?)?\s+(?:(?:" + mods + r")\s+){0,3}(?:" + nouns + r")\b", i),
-        actor_before=re.compile(r"\b(?:" + nouns + r")\s+(?:of|in|de|du|des|del|en)\s+(?:the\s+|la\s+|le\s+|l['’])?$",
+        actor_after=re.compile(r"(?:[’']s?)?\s+(?:(?:" + mods + r")\s+){0,3}(?:" + places + r")\b", i),
+        actor_before=re.compile(r"\b(?:" + places + r")\s+(?:(?:of|in|de|du|des|del|en)\s+)?(?:the\s+|la\s+|le\s+|l['’])?$",
                                 i),
         actor_any=re.compile(r"\b(?:" + nouns + r")\b", i),
         subject_after=re.compile(_SUBJECT_GAP + r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
@@ -139,6 +140,10 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
                                  "leader" if body.kind == "leader" else "body", body.country == "EU"))
     for m in mentions:
         entry = m.kinds.get("country")
+        fin = m.kinds.get("financier")
+        if entry is None and fin is not None and fin.detail and (fin.value or "").startswith("Government of"):
+            out.append(Actor(fin.detail, m.start - start, m.end - start, "qualified"))  # "the US Government"
+            continue
         if entry is None or entry.value is None:
             continue
         a, b = m.start - start, m.end - start
@@ -199,11 +204,11 @@ def not_a_supplier(name: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     return cues(lang).not_supplier.search(name) is not None or cues(DEFAULT_LANGUAGE).not_supplier.search(name) is not None
 
 
-def home_country(found: list[list[Actor]]) -> str | None:
+def home_country(found: list[list[Actor]], fallback: str | None = None) -> str | None:
     """The state whose actors the document names most (named bodies and qualified actors count double)."""
     votes: Counter[str] = Counter()
     for acts in found:
         for a in acts:
             if a.country:
                 votes[a.country] += 2 if a.how in ("body", "qualified") else 1
-    return votes.most_common(1)[0][0] if votes else None
+    return votes.most_common(1)[0][0] if votes else fallback
