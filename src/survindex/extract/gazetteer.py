@@ -179,7 +179,8 @@ def _org_entries() -> list[tuple[str, Entry]]:
     except ImportError:  # reference registry not available yet
         return out
     for co in companies():
-        out += [(n, Entry("company", co.canonical, co.hq_country)) for n in (co.canonical, *co.aliases)]
+        out += [(n, Entry("company", co.canonical, co.hq_country))
+                for n in (co.canonical, *co.aliases, *getattr(co, "products", ()))]
     for f in financiers():
         out += [(n, Entry("financier", f.canonical, f.country)) for n in (f.canonical, *f.aliases)]
     return out

@@ -86,10 +86,12 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[di
                 continue
             seen.add(key)
             nd = dict(d, country=country)
-            if nd.get("supplier") and roles.not_a_supplier(str(nd["supplier"]), r.lang):
+            if nd.get("supplier") and not roles.supplier_like(str(nd["supplier"]), bool(nd.get("supplier_resolved")),
+                                                              r.lang):
                 for k in ("supplier", "supplier_country", "supplier_resolved"):
                     nd.pop(k, None)
-                nd.get("original", {}).pop("supplier", None)
+                if nd.get("original"):
+                    nd["original"] = {k: v for k, v in nd["original"].items() if k != "supplier"}
             nd["confidence"] = _confidence(how, d)
             out.append(nd)
     return out

@@ -46,6 +46,7 @@ class _Cues:
     use: re.Pattern[str]
     blocked: re.Pattern[str]
     pronoun: re.Pattern[str]
+    generic_subject: re.Pattern[str]
     not_supplier: re.Pattern[str]
     stopwords: frozenset[str]
 
@@ -59,13 +60,15 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
     i = re.IGNORECASE
     return _Cues(
         actor_after=re.compile(r"(?:[’']s?)?\s+(?:(?:" + mods + r")\s+){0,3}(?:" + places + r")\b", i),
-        actor_before=re.compile(r"\b(?:" + places + r")\s+(?:(?:of|in|de|du|des|del|en)\s+)?(?:the\s+|la\s+|le\s+|l['’])?$",
+        actor_before=re.compile(r"\b(?:" + places + r")\s+(?:(?:of|in|around|across|throughout|de|du|des|del|en)\s+)?(?:the\s+|la\s+|le\s+|l['’])?$",
                                 i),
         actor_any=re.compile(r"\b(?:" + nouns + r")\b", i),
         subject_after=re.compile(_SUBJECT_GAP + r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
         use=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b", i),
         blocked=re.compile(r"\b(?:" + _alternation(c["not_deployment"]) + r")\b", i),
         pronoun=re.compile(r"^\W*(?:" + _alternation(c["subject_pronouns"]) + r")\b", i),
+        generic_subject=re.compile(r"\b(?:" + _alternation(c["generic_subjects"]) + r")" + _SUBJECT_GAP +
+                                   r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
         not_supplier=re.compile(r"\b(?:" + _alternation(c["not_suppliers"]) + r")\b", i),
         stopwords=frozenset(c["stopwords"]),
     )
@@ -155,7 +158,7 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
         elif entry.detail != "demonym" and c.subject_after.match(after) and not _object_of_preposition(before):
             out.append(Actor(entry.value, a, b, "subject"))
     if not out:
-        m2 = c.actor_any.search(text)
+        m2 = c.actor_any.search(text) or c.generic_subject.search(text)
         if m2 is not None:
             out.append(Actor(None, m2.start(), m2.end(), "generic"))
     return out
@@ -202,6 +205,20 @@ def continues(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
 def not_a_supplier(name: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether an organisation's name marks it as an NGO, platform, medium, researcher, court or public body."""
     return cues(lang).not_supplier.search(name) is not None or cues(DEFAULT_LANGUAGE).not_supplier.search(name) is not None
+
+
+@cache
+def _company_words() -> frozenset[str]:
+    return frozenset(w.lower().rstrip(".") for w in lexicon()["company_suffixes"])
+
+
+def supplier_like(name: str, resolved: bool, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether a supplier a rule found can stand in a long document: a registry company, or an unregistered name
+    with a company suffix ("Emerging MC de Mexico S.A.", "Innefu Labs"); never an NGO, platform, medium,
+    researcher, court or public body."""
+    if not_a_supplier(name, lang):
+        return False
+    return resolved or any(w.lower().rstrip(".,") in _company_words() for w in name.split()[1:])
 
 
 def home_country(found: list[list[Actor]], fallback: str | None = None) -> str | None:

@@ -236,9 +236,15 @@ def structure(text: str) -> Structure:
             _blank(chars, a, b)
             out.furniture.append((a, b))
             continue
-        _mask_paragraph(chars, text, para, out, kind == "heading" or (i == 0 and len(para) == 1 and fm is None))
+        _mask_paragraph(chars, text, para, out, kind == "heading" or (i == 0 and _title_line(text, paras)))
     out.mask = "".join(chars)
     return out
+
+
+def _title_line(text: str, paras: list[list[tuple[int, int]]]) -> bool:
+    """A first paragraph of one short line above a body: the title a scraper put on top."""
+    a, b = paras[0][0]
+    return len(paras) > 1 and len(paras[0]) == 1 and len(_WORD.findall(_visible(text[a:b]))) <= 30
 
 
 def _mask_paragraph(chars: list[str], text: str, para: list[tuple[int, int]], out: Structure, weak: bool) -> None:

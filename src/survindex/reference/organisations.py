@@ -45,6 +45,7 @@ class Company:
     kind: str
     description: str
     technology: str | None = None  # vocabulary key of the one technology its products are, where the kind is too broad
+    products: tuple[str, ...] = ()  # product names a text may name instead of the company ("Pegasus", "UFED")
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _companies() -> dict[str, Company]:
     rows: list[dict[str, Any]] = load_yaml("companies.yaml")["companies"]
     out: dict[str, Company] = {}
     for r in rows:
-        _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"}, {"parent", "qid", "technology"},
+        _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"}, {"parent", "qid", "technology", "products"},
                       "companies.yaml")
         if r["canonical"] in out:
             raise ValueError(f"company {r['canonical']!r} is listed twice in companies.yaml")
@@ -169,13 +170,14 @@ def _companies() -> dict[str, Company]:
             canonical=r["canonical"], aliases=tuple(dict.fromkeys(str(a) for a in r.get("aliases") or ())),
             hq_country=r["hq_country"], parent=r.get("parent"), qid=r.get("qid"), kind=r["kind"],
             description=" ".join(str(r.get("description", "")).split()), technology=r.get("technology"),
+            products=tuple(str(p) for p in r.get("products") or ()),
         )
     return out
 
 
 @cache
 def _company_index() -> _AliasIndex:
-    return _build_index([(c.canonical, c.aliases) for c in _companies().values()], "company", GENERIC)
+    return _build_index([(c.canonical, (*c.aliases, *c.products)) for c in _companies().values()], "company", GENERIC)
 
 
 def companies() -> list[Company]:
