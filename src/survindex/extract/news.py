@@ -6,6 +6,7 @@ Pure functions over the sentences and drafts the rules produced; no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,9 @@ class Reading:
     home: str | None
     actors: list[list[Actor]]
     paragraph: list[int] = field(default_factory=list)  # paragraph number of each sentence
+    # Sentences that name who supplied a technology but no deployer ("supplied by a company called Innefu Labs"):
+    # (start, end, draft), attached to the document's deployments of that technology at merge time.
+    supply: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
 
 
 def is_long(text: str) -> bool:
@@ -68,7 +72,8 @@ def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list
     return [(r.home, "home")] if r.home and draft_country is None else []
 
 
-def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tuple[int, int] = (0, 0)
+         ) -> list[dict[str, Any]]:
     """The deployment drafts of sentence ``i`` that a state deploys, in that state's country; others pass."""
     deployments = [d for d in drafts if d.get("kind") == "deployment"]
     if not deployments:
@@ -80,7 +85,13 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[di
     for d in deployments:
         if d.get("technology") is None:
             continue
-        for country, how in _deployers(r, i, text, d.get("country")):
+        if d.get("supplier") and _person_named(text, str(d["supplier"])):
+            d = _without_supplier(d)  # "Rafael Correa" is a person, not Rafael Advanced Defense Systems
+        deployers = _deployers(r, i, text, d.get("country"))
+        if not deployers and d.get("supplier") and roles.supplies(text, r.lang) \
+                and roles.supplier_like(str(d["supplier"]), bool(d.get("supplier_resolved")), r.lang):
+            r.supply.append((span[0], span[1], d))
+        for country, how in deployers:
             key = (country, d.get("technology"), d.get("supplier"))
             if key in seen:
                 continue
@@ -88,13 +99,37 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[di
             nd = dict(d, country=country)
             if nd.get("supplier") and not roles.supplier_like(str(nd["supplier"]), bool(nd.get("supplier_resolved")),
                                                               r.lang):
-                for k in ("supplier", "supplier_country", "supplier_resolved"):
-                    nd.pop(k, None)
-                if nd.get("original"):
-                    nd["original"] = {k: v for k, v in nd["original"].items() if k != "supplier"}
+                nd = _without_supplier(nd)
             nd["confidence"] = _confidence(how, d)
             out.append(nd)
     return out
+
+
+_SUPPLIER_KEYS = ("supplier", "supplier_country", "supplier_resolved")
+
+
+def _without_supplier(d: dict[str, Any]) -> dict[str, Any]:
+    nd = {k: v for k, v in d.items() if k not in _SUPPLIER_KEYS}
+    if nd.get("original"):
+        nd["original"] = {k: v for k, v in nd["original"].items() if k != "supplier"}
+    return nd
+
+
+def _person_named(text: str, canonical: str) -> bool:
+    """A registry company whose one-word short name is here a person's first name: every occurrence of that word
+    is followed by a capitalised word the company's name does not hold ("Rafael Correa" is not Rafael Advanced
+    Defense Systems)."""
+    first = canonical.split()[0]
+    if first == canonical:
+        return False
+    hits = list(re.finditer(r"\b" + re.escape(first) + r"\b", text))
+    if not hits:
+        return False
+    for h in hits:
+        nxt = re.match(r"\s+([A-Z][a-z]+)\b", text[h.end():])
+        if nxt is None or nxt.group(1) in canonical:
+            return False
+    return True
 
 
 def _confidence(how: str, d: dict[str, Any]) -> float:
@@ -106,7 +141,8 @@ def _confidence(how: str, d: dict[str, Any]) -> float:
     return round(score, 3)
 
 
-def merge(found: list[tuple[int, int, dict[str, Any], bool]], text: str) -> list[tuple[int, int, dict[str, Any]]]:
+def merge(found: list[tuple[int, int, dict[str, Any], bool]], text: str,
+          supply: list[tuple[int, int, dict[str, Any]]] | None = None) -> list[tuple[int, int, dict[str, Any]]]:
     """One deployment claim per (country, technology, supplier) of a document: its span is the sentence that
     states it best, the others are its ``evidence``. A fact stated only in headings is dropped; a fact with no
     supplier joins the one supplier named for the same (country, technology)."""
@@ -122,11 +158,32 @@ def merge(found: list[tuple[int, int, dict[str, Any], bool]], text: str) -> list
         named = [k for k in groups if k[:2] == key[:2] and k[2] is not None]
         if len(named) == 1:
             groups[named[0]] += groups.pop(key)
+    _attach_suppliers(groups, supply or [])
     for items in groups.values():
         if all(weak for *_, weak in items):
             continue
         out.append(_merged(items, text))
     return out
+
+
+def _attach_suppliers(groups: dict[tuple[Any, ...], list[tuple[int, int, dict[str, Any], bool]]],
+                      supply: list[tuple[int, int, dict[str, Any]]]) -> None:
+    """A supplier the document names for a technology (in a sentence with no deployer) joins the document's
+    deployments of that technology: it names the claim that has no supplier yet, or makes its own claim."""
+    for a, b, d in supply:
+        tech, name = d.get("technology"), d.get("supplier")
+        for key in [k for k in list(groups) if k[1] == tech and k[0] is not None]:
+            target = (key[0], tech, name)
+            if key[2] is None and target not in groups:
+                items = groups.pop(key)
+                groups[target] = [(x, y, {**dd, **{k: d[k] for k in _SUPPLIER_KEYS if k in d}}, w)
+                                  for x, y, dd, w in items]
+            elif key[2] is not None and key[2] != name and target not in groups:
+                base = groups[key][0][2]
+                groups[target] = [(a, b, {**base, **{k: d[k] for k in _SUPPLIER_KEYS if k in d},
+                                          "confidence": 0.6}, False)]
+            if target in groups and all((x, y) != (a, b) for x, y, _, _ in groups[target]):
+                groups[target].append((a, b, {**groups[target][0][2], "confidence": 0.5}, True))
 
 
 def _merged(items: list[tuple[int, int, dict[str, Any], bool]], text: str) -> tuple[int, int, dict[str, Any]]:

@@ -159,13 +159,13 @@ def _extract(doc_id: str, text: str, title: str | None,
             depth = 2
         drafts = _drafts(s, depth, prev, ctx) if depth else []
         if reading is not None:
-            drafts = news.gate(reading, i, s.text, drafts)
+            drafts = news.gate(reading, i, s.text, drafts, (s.start, s.end))
         weak = shape.is_weak(s.start, s.end)
         found += [(s.start, s.end, d, weak) for d in drafts]
         if not s.deploy:
             ctx.recent_age += 1
         prev = s.text
-    spans = news.merge(found, text) if reading is not None else [f[:3] for f in found]
+    spans = news.merge(found, text, reading.supply) if reading is not None else [f[:3] for f in found]
     claims: dict[str, T] = {}
     for a, b, draft in spans:
         claim_id, claim = make(doc_id, text, a, b, draft)

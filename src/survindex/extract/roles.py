@@ -47,6 +47,9 @@ class _Cues:
     blocked: re.Pattern[str]
     pronoun: re.Pattern[str]
     generic_subject: re.Pattern[str]
+    recipient_before: re.Pattern[str]
+    agent_before: re.Pattern[str]
+    supply: re.Pattern[str]
     not_supplier: re.Pattern[str]
     stopwords: frozenset[str]
 
@@ -67,6 +70,12 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
         use=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b", i),
         blocked=re.compile(r"\b(?:" + _alternation(c["not_deployment"]) + r")\b", i),
         pronoun=re.compile(r"^\W*(?:" + _alternation(c["subject_pronouns"]) + r")\b", i),
+        recipient_before=re.compile(r"(?:\b(?:" + _alternation(c["supply_verbs"]) + r")\b[^.;]{0,80}?\b(?:" +
+                                    _alternation(c["recipient_preps"]) + r")|\b(?:" + _alternation(c["equip_verbs"]) +
+                                    r"))\s+(?:(?:" + mods + r")\s+){0,2}$", i),
+        agent_before=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:" +
+                                _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
+        supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
         generic_subject=re.compile(r"\b(?:" + _alternation(c["generic_subjects"]) + r")" + _SUBJECT_GAP +
                                    r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
         not_supplier=re.compile(r"\b(?:" + _alternation(c["not_suppliers"]) + r")\b", i),
@@ -114,8 +123,10 @@ def _bodies() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, _Body]]:
     gov = r"(?:[’']s)?\s+(?:government|administration|regime|gouvernement|régime|gobierno)\b"
     title = r"\b(?:President|Prime Minister|PM|Premier|Chancellor|Président|Presidente)\s+(?:[A-Z][\w-]+\s+){0,2}"
     lead = _alternation(leaders)
+    regime_of = r"\b(?:regime|government|administration|régime|gouvernement|gobierno|régimen)\s+(?:of|de|du|d['’])\s*" \
+                r"(?:[A-Z][\w-]+\s+){0,2}"
     name_rx = re.compile(r"(?<![\w-])(?:" + _alternation(folded) + r")(?![\w-])|\b(?:" + lead + r")(?=" + gov + r")|"
-                       + title + r"(?:" + lead + r")\b", re.IGNORECASE)
+                         + title + r"(?:" + lead + r")\b|" + regime_of + r"(?:" + lead + r")\b", re.IGNORECASE)
     acronyms = re.compile(r"(?<![\w-])(?:" + _alternation(exact) + r")(?![\w-])")
     return acronyms, name_rx, index
 
@@ -157,6 +168,8 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
             out.append(Actor(entry.value, a, b, "qualified"))
         elif entry.detail != "demonym" and c.subject_after.match(after) and not _object_of_preposition(before):
             out.append(Actor(entry.value, a, b, "subject"))
+        elif c.recipient_before.search(text[max(0, a - 120):a]) or c.agent_before.search(before):
+            out.append(Actor(entry.value, a, b, "recipient"))  # "sold … to Uganda's police", "bought by Mexico"
     if not out:
         m2 = c.actor_any.search(text) or c.generic_subject.search(text)
         if m2 is not None:
@@ -191,6 +204,10 @@ def _object_of_preposition(before: str) -> bool:
 def blocked(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether the sentence's frame is one that reports no deployment (suit, sanction, ban, proposal, denial …)."""
     return cues(lang).blocked.search(text) is not None
+
+
+def supplies(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    return cues(lang).supply.search(text) is not None
 
 
 def uses(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
