@@ -40,7 +40,9 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str |
     the document is about when no actor names one (a US county's text, a title's country)."""
     lang = roles.language(text)
     found = [roles.actors(t, ms, a, lang) for a, t, ms in sentences]
-    usable = [acts if not roles.blocked(t, lang) else [] for acts, (_, t, _) in zip(found, sentences)]
+    # Actors of a sentence that reports no deployment (a lawsuit against the Delhi Police) still say which state
+    # the document is about: they vote, at half weight (each actor listed once, the others twice).
+    usable = [acts if roles.blocked(t, lang) else acts + acts for acts, (_, t, _) in zip(found, sentences)]
     paragraph, n, prev_end = [], 0, 0
     for a, t, _ in sentences:
         if "\n\n" in text[prev_end:a] or "\n \n" in text[prev_end:a]:
@@ -53,7 +55,7 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str |
 def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list[tuple[str | None, str]]:
     """(country, how) of the sentence's deploying state(s); [] when no state deploys in it."""
     acts = r.actors[i]
-    if not acts and i > 0 and r.paragraph[i - 1] == r.paragraph[i] and roles.continues(text, r.lang):
+    if not acts and i > 0 and roles.continues(text, r.lang):
         acts = [Actor(a.country, 0, 0, "carried", a.supranational) for a in r.actors[i - 1]]
     if not acts:
         return []
