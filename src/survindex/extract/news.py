@@ -81,7 +81,7 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tupl
     if not deployments:
         return drafts
     out = [d for d in drafts if d.get("kind") != "deployment"]
-    if roles.blocked(text, r.lang):
+    if roles.blocked(text, r.lang) or roles.other_user(text, r.actors[i], r.lang):
         return out
     seen: set[tuple[Any, ...]] = set()
     for d in deployments:

@@ -48,6 +48,7 @@ class _Cues:
     pronoun: re.Pattern[str]
     generic_subject: re.Pattern[str]
     recipient_before: re.Pattern[str]
+    non_state: re.Pattern[str]
     agent_before: re.Pattern[str]
     supply: re.Pattern[str]
     not_supplier: re.Pattern[str]
@@ -75,6 +76,7 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
                                     r"))\s+(?:(?:" + mods + r")\s+){0,2}$", i),
         agent_before=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:" +
                                 _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
+        non_state=re.compile(r"\b(?:" + _alternation(c["non_state_agents"]) + r")\b", i),
         supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
         generic_subject=re.compile(r"\b(?:" + _alternation(c["generic_subjects"]) + r")" + _SUBJECT_GAP +
                                    r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
@@ -204,6 +206,22 @@ def _object_of_preposition(before: str) -> bool:
 def blocked(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether the sentence's frame is one that reports no deployment (suit, sanction, ban, proposal, denial …)."""
     return cues(lang).blocked.search(text) is not None
+
+
+def other_user(text: str, acts: list[Actor], lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether someone other than a state is the sentence's user of the technology: a journalist, researcher,
+    hacker or company named before the first use verb, ahead of any named state actor ("the journalists
+    analysed police surveillance footage")."""
+    c = cues(lang)
+    agent = next((m for m in c.non_state.finditer(text) if text[m.end():m.end() + 1] not in "’'"
+                  and not _object_of_preposition(text[max(0, m.start() - 25):m.start()])), None)
+    if agent is None:
+        return False
+    verb = c.subject_after.search(text, agent.end()) or c.use.search(text, agent.end())
+    if verb is None:
+        return False
+    named = [a.start for a in acts if a.how != "generic"]
+    return not named or min(named) > agent.start()
 
 
 def supplies(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
