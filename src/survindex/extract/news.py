@@ -7,12 +7,14 @@ Pure functions over the sentences and drafts the rules produced; no I/O.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from survindex.extract import roles
 from survindex.extract.roles import Actor
 
+MAIN_TECH_MIN = 3
 LONG_DOCUMENT = 700  # characters: a news article or report, not a one-paragraph summary or a record title
 _CERTAINTY = {"body": 0.8, "qualified": 0.8, "leader": 0.75, "subject": 0.75, "generic": 0.6,
               "carried": 0.55, "home": 0.5}
@@ -29,6 +31,8 @@ class Reading:
     # Sentences that name who supplied a technology but no deployer ("supplied by a company called Innefu Labs"):
     # (start, end, draft), attached to the document's deployments of that technology at merge time.
     supply: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    places: list[set[str]] = field(default_factory=list)  # countries of the city-level places each sentence names
+    main_tech: str | None = None  # the specific technology the document names most (at least MAIN_TECH_MIN times)
 
 
 def is_long(text: str) -> bool:
@@ -49,7 +53,13 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str |
             n += 1
         paragraph.append(n)
         prev_end = a + len(t)
-    return Reading(lang, roles.home_country(usable, fallback), found, paragraph)
+    places = [{e.value for m in ms for e in m.entries if e.kind == "country" and e.detail in ("place", "us_place")
+               and e.value} for _, _, ms in sentences]
+    techs = Counter(e.value for _, _, ms in sentences for m in ms for e in m.entries
+                    if e.kind == "tech" and e.detail == "specific" and e.value not in (None, "other"))
+    main = techs.most_common(1)[0] if techs else None
+    return Reading(lang, roles.home_country(usable, fallback), found, paragraph, places=places,
+                   main_tech=main[0] if main and main[1] >= MAIN_TECH_MIN else None)
 
 
 def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list[tuple[str | None, str]]:
@@ -69,15 +79,15 @@ def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list
         return [(None, "body")]
     # A bare actor noun ("the police", "the regime") belongs to the document's home state; a country the sentence
     # names otherwise is a place, a target or a victim ("police surveillance footage of the attack in Russia").
-    if draft_country is not None and draft_country == r.home:
-        return [(draft_country, "generic")]
+    if draft_country is not None and (draft_country == r.home or draft_country in r.places[i]):
+        return [(draft_country, "generic")]  # "… video streams in Palermo, Italy, notifying city officials"
     return [(r.home, "home")] if r.home and draft_country is None else []
 
 
 def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tuple[int, int] = (0, 0)
          ) -> list[dict[str, Any]]:
     """The deployment drafts of sentence ``i`` that a state deploys, in that state's country; others pass."""
-    deployments = [d for d in drafts if d.get("kind") == "deployment"]
+    deployments = [d for d in drafts if d.get("kind") == "deployment"] or _story_technology(r, i, text, drafts)
     if not deployments:
         return drafts
     out = [d for d in drafts if d.get("kind") != "deployment"]
@@ -105,6 +115,18 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tupl
             nd["confidence"] = _confidence(how, d)
             out.append(nd)
     return out
+
+
+def _story_technology(r: Reading, i: int, text: str, drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"The two companies had already sold software to Uganda's police force": a named state actor that acquires
+    or uses an unnamed product ("software", "the system") in a document about one technology gets that
+    technology."""
+    if drafts or r.main_tech is None or not any(a.country and a.how != "generic" for a in r.actors[i]):
+        return []
+    if not roles.product_noun(text, r.lang) or not (roles.supplies(text, r.lang) or roles.uses(text, r.lang)):
+        return []
+    return [{"kind": "deployment", "country": None, "technology": r.main_tech, "stage": "unknown",
+             "confidence": 0.5}]
 
 
 _SUPPLIER_KEYS = ("supplier", "supplier_country", "supplier_resolved")

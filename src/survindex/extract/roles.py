@@ -49,6 +49,7 @@ class _Cues:
     generic_subject: re.Pattern[str]
     recipient_before: re.Pattern[str]
     non_state: re.Pattern[str]
+    product: re.Pattern[str]
     agent_before: re.Pattern[str]
     supply: re.Pattern[str]
     not_supplier: re.Pattern[str]
@@ -76,6 +77,7 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
                                     r"))\s+(?:(?:" + mods + r")\s+){0,2}$", i),
         agent_before=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:" +
                                 _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
+        product=re.compile(r"\b(?:" + _alternation(c["product_nouns"]) + r")\b", i),
         non_state=re.compile(r"\b(?:" + _alternation(c["non_state_agents"]) + r")\b", i),
         supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
         generic_subject=re.compile(r"\b(?:" + _alternation(c["generic_subjects"]) + r")" + _SUBJECT_GAP +
@@ -179,20 +181,21 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
     return out
 
 
-_POSSESSIVE = re.compile(r"[’']s?\s+(?:[\w,-]+\s+){0,3}?", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s?\s+(?:[\w,.-]+\s+){0,3}[\w-]+")
 
 
 def _owns(text: str, b: int, c: _Cues, m: Mention, mentions: list[Mention]) -> bool:
     """"Moscow's 178,000 CCTV cameras", "Israel's hacking of …": a country or city whose possessive governs a
-    technology or a use of one."""
-    gap = _POSSESSIVE.match(text, b)
-    if gap is None or text[b] not in "’'":
+    technology or a use of one within the next four words."""
+    if text[b:b + 1] not in ("’", "'"):
         return False
-    start = m.end - b
-    rest = gap.end()
-    if any(o.kinds.get("tech") is not None and b <= o.start - start <= rest + 2 for o in mentions):
+    gap = _POSSESSIVE.match(text, b)
+    if gap is None:
+        return False
+    start = m.end - b  # the sentence's document offset
+    if any(o.kinds.get("tech") is not None and b < o.start - start <= gap.end() for o in mentions):
         return True
-    return c.use.match(text, rest) is not None
+    return c.use.search(text, b, gap.end()) is not None
 
 
 _PREP = re.compile(r"\b(?:in|into|against|from|to|at|on|of|with|over|across|inside|toward|towards|near|for)\s+"
@@ -220,8 +223,11 @@ def other_user(text: str, acts: list[Actor], lang: str = DEFAULT_LANGUAGE) -> bo
     verb = c.subject_after.search(text, agent.end()) or c.use.search(text, agent.end())
     if verb is None:
         return False
-    named = [a.start for a in acts if a.how != "generic"]
-    return not named or min(named) > agent.start()
+    return not acts or min(a.start for a in acts) > agent.start()
+
+
+def product_noun(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    return cues(lang).product.search(text) is not None
 
 
 def supplies(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
