@@ -50,6 +50,7 @@ class _Cues:
     recipient_before: re.Pattern[str]
     non_state: re.Pattern[str]
     product: re.Pattern[str]
+    seen: dict[str, re.Pattern[str]]
     agent_before: re.Pattern[str]
     supply: re.Pattern[str]
     not_supplier: re.Pattern[str]
@@ -77,6 +78,7 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
                                     r"))\s+(?:(?:" + mods + r")\s+){0,2}$", i),
         agent_before=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:" +
                                 _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
+        seen={k: re.compile(r"\b(?:" + _alternation(v) + r")", i) for k, v in (c.get("evidence_words") or {}).items()},
         product=re.compile(r"\b(?:" + _alternation(c["product_nouns"]) + r")\b", i),
         non_state=re.compile(r"\b(?:" + _alternation(c["non_state_agents"]) + r")\b", i),
         supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
@@ -181,7 +183,8 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
     return out
 
 
-_POSSESSIVE = re.compile(r"[’']s?\s+(?:[\w,.-]+\s+){0,3}[\w-]+")
+_POSSESSIVE = re.compile(r"[’']s?\s+(?:(?!(?:that|which|who|whom|to|and|of|or|was|is|were|are|had|has)\b)[\w,.-]+\s+){0,3}"
+                         r"[\w-]+", re.IGNORECASE)
 
 
 def _owns(text: str, b: int, c: _Cues, m: Mention, mentions: list[Mention]) -> bool:
@@ -224,6 +227,13 @@ def other_user(text: str, acts: list[Actor], lang: str = DEFAULT_LANGUAGE) -> bo
     if verb is None:
         return False
     return not acts or min(a.start for a in acts) > agent.start()
+
+
+def evidenced(technology: str, text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether a sentence shows the words a technology needs ("surveillance system" is video surveillance only
+    beside a camera, CCTV or video word); technologies without such a list always pass."""
+    rx = cues(lang).seen.get(technology)
+    return rx is None or rx.search(text) is not None
 
 
 def product_noun(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
