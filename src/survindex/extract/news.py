@@ -192,22 +192,23 @@ def merge(found: list[tuple[int, int, dict[str, Any], bool]], text: str,
 
 def _attach_suppliers(groups: dict[tuple[Any, ...], list[tuple[int, int, dict[str, Any], bool]]],
                       supply: list[tuple[int, int, dict[str, Any]]]) -> None:
-    """A supplier the document names for a technology (in a sentence with no deployer) joins the document's
-    deployments of that technology: it names the claim that has no supplier yet, or makes its own claim."""
+    """A supplier the document names for a technology (in a sentence with no deployer) joins the nearest
+    deployment of that technology: it names that claim when it has no supplier yet, or makes its own claim for
+    the same deployer."""
     for a, b, d in supply:
         tech, name = d.get("technology"), d.get("supplier")
-        for key in [k for k in list(groups) if k[1] == tech and k[0] is not None]:
-            target = (key[0], tech, name)
-            if key[2] is None and target not in groups:
-                items = groups.pop(key)
-                groups[target] = [(x, y, {**dd, **{k: d[k] for k in _SUPPLIER_KEYS if k in d}}, w)
-                                  for x, y, dd, w in items]
-            elif key[2] is not None and key[2] != name and target not in groups:
-                base = groups[key][0][2]
-                groups[target] = [(a, b, {**base, **{k: d[k] for k in _SUPPLIER_KEYS if k in d},
-                                          "confidence": 0.6}, False)]
-            if target in groups and all((x, y) != (a, b) for x, y, _, _ in groups[target]):
-                groups[target].append((a, b, {**groups[target][0][2], "confidence": 0.5}, True))
+        near = [k for k in groups if k[1] == tech and k[0] is not None]
+        if not near:
+            continue
+        key = min(near, key=lambda k: min(abs(x - a) for x, _, _, _ in groups[k]))
+        target = (key[0], tech, name)
+        supplier = {k: d[k] for k in _SUPPLIER_KEYS if k in d}
+        if key[2] is None and target not in groups:
+            groups[target] = [(x, y, {**dd, **supplier}, w) for x, y, dd, w in groups.pop(key)]
+        elif key[2] != name and target not in groups:
+            groups[target] = [(a, b, {**groups[key][0][2], **supplier, "confidence": 0.6}, False)]
+        if all((x, y) != (a, b) for x, y, _, _ in groups[target]):
+            groups[target].append((a, b, {**groups[target][0][2], "confidence": 0.5}, True))
 
 
 def _merged(items: list[tuple[int, int, dict[str, Any], bool]], text: str) -> tuple[int, int, dict[str, Any]]:
