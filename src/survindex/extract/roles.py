@@ -50,6 +50,7 @@ class _Cues:
     recipient_before: re.Pattern[str]
     non_state: re.Pattern[str]
     product: re.Pattern[str]
+    speech_after: re.Pattern[str]
     seen: dict[str, re.Pattern[str]]
     agent_before: re.Pattern[str]
     supply: re.Pattern[str]
@@ -79,6 +80,7 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
         agent_before=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b(?:\s+[\w-]+){0,2}\s+(?:" +
                                 _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
         seen={k: re.compile(r"\b(?:" + _alternation(v) + r")", i) for k, v in (c.get("evidence_words") or {}).items()},
+        speech_after=re.compile(r"(?:[\w’'-]+\s+){0,3}?(?:" + _alternation(c["speech_verbs"]) + r")\b", i),
         product=re.compile(r"\b(?:" + _alternation(c["product_nouns"]) + r")\b", i),
         non_state=re.compile(r"\b(?:" + _alternation(c["non_state_agents"]) + r")\b", i),
         supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
@@ -176,6 +178,7 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
             out.append(Actor(entry.value, a, b, "subject"))
         elif c.recipient_before.search(text[max(0, a - 120):a]) or c.agent_before.search(before):
             out.append(Actor(entry.value, a, b, "recipient"))  # "sold … to Uganda's police", "bought by Mexico"
+    out = [a for a in out if not _speaks(text, a, c)]
     if not out:
         m2 = c.actor_any.search(text) or c.generic_subject.search(text)
         if m2 is not None:
@@ -199,6 +202,15 @@ def _owns(text: str, b: int, c: _Cues, m: Mention, mentions: list[Mention]) -> b
     if any(o.kinds.get("tech") is not None and b < o.start - start <= gap.end() for o in mentions):
         return True
     return c.use.search(text, b, gap.end()) is not None
+
+
+def _speaks(text: str, a: Actor, c: _Cues) -> bool:
+    """An actor whose only act in the sentence is speech: "Dutch officials said", "the FBI told reporters"."""
+    after = text[a.end:a.end + 60]
+    speech = c.speech_after.match(after.lstrip(" ,’'s"))
+    if speech is None:
+        return False
+    return c.subject_after.match(after) is None
 
 
 _PREP = re.compile(r"\b(?:in|into|against|from|to|at|on|of|with|over|across|inside|toward|towards|near|for)\s+"
