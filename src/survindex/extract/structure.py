@@ -269,6 +269,35 @@ def _date_of_furniture(s: str) -> str | None:
     return find_date(_visible(s)) if _line_rx("date_lines").match(s.strip()) else None
 
 
+_EDGE = 20_000  # characters at each end of a document where a date line is looked for
+
+
+def published_date(text: str) -> str | None:
+    """The publication date a document states (front matter, HTML metadata, a "Date:", "Posted on" or byline line
+    near its start or end), without building the prose mask: cheap on documents of any size."""
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        for line in fm.group(1).splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() in ("date", "published", "pubdate", "publishdate"):
+                found = find_date(value)
+                if found:
+                    return found
+    head, tail = text[:_EDGE], text[-_EDGE:] if len(text) > _EDGE else ""
+    meta = _META_DATE.search(head)
+    if meta:
+        found = find_date(meta.group(1) or meta.group(2) or "")
+        if found:
+            return found
+    for part in (head, tail):
+        for line in part.splitlines():
+            if len(line) < 300 and _line_rx("date_lines").match(line.strip()):
+                found = find_date(_visible(line))
+                if found:
+                    return found
+    return None
+
+
 def prose(text: str) -> str:
     """Just the mask of ``structure(text)``."""
     return structure(text).mask
