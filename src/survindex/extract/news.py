@@ -95,7 +95,7 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tupl
         return out
     seen: set[tuple[Any, ...]] = set()
     for d in deployments:
-        if d.get("technology") is None or not roles.evidenced(str(d["technology"]), text, r.lang):
+        if d.get("technology") is None or d.get("negated") or not roles.evidenced(str(d["technology"]), text, r.lang):
             continue
         if d.get("supplier") and _person_named(text, str(d["supplier"])):
             d = _without_supplier(d)  # "Rafael Correa" is a person, not Rafael Advanced Defense Systems

@@ -178,9 +178,12 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
             out.append(Actor(entry.value, a, b, "subject"))
         elif c.recipient_before.search(text[max(0, a - 120):a]) or c.agent_before.search(before):
             out.append(Actor(entry.value, a, b, "recipient"))  # "sold … to Uganda's police", "bought by Mexico"
-    out = [a for a in out if not _speaks(text, a, c)]
+    speakers = [a for a in out if _speaks(text, a, c)]
+    out = [a for a in out if a not in speakers]
     if not out:
-        m2 = c.actor_any.search(text) or c.generic_subject.search(text)
+        m2 = next((g for g in c.actor_any.finditer(text)
+                   if not any(s.start <= g.start() <= s.end + 40 for s in speakers)), None) \
+            or c.generic_subject.search(text)
         if m2 is not None:
             out.append(Actor(None, m2.start(), m2.end(), "generic"))
     return out

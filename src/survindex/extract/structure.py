@@ -30,7 +30,7 @@ _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
 _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+•·▪◦‣]|\d{1,3}[.)])[ \t]+")
 _BOLD_LINE = re.compile(r"^[ \t]*(?:\*\*|__)[^\n]{1,150}(?:\*\*|__)[ \t]*:?[ \t]*$")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|" \
@@ -63,7 +63,8 @@ def _cues() -> dict[str, Any]:
 @cache
 def _line_rx(key: str) -> re.Pattern[str]:
     words = sorted(_cues()[key], key=len, reverse=True)
-    return re.compile(r"^[ \t>#*_\[]*(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return re.compile(r"^[ \t>#*_\[]*(?:" + "|".join(re.escape(w) for w in words) + r")(?:(?<=\w)\b|(?<!\w))",
+                      re.IGNORECASE)
 
 
 def _blank(chars: list[str], a: int, b: int) -> None:
