@@ -166,7 +166,7 @@ THRESHOLDS = {  # a little below what the extractor reaches (README: news-dev nu
     "news-dev-a.jsonl": {"fact_recall": 0.8, "precision": 0.78, "false_alarm_rate": 0.06, "claims_per_fact": 1.3,
                          "supplier_f1": 0.8},
     "news-dev-b.jsonl": {"fact_recall": 0.9, "precision": 0.78, "false_alarm_rate": 0.1, "claims_per_fact": 1.2,
-                         "supplier_f1": 0.7},
+                         "supplier_f1": 0.78},
 }
 
 

@@ -84,10 +84,13 @@ def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list
     return [(r.home, "home")] if r.home and draft_country is None else []
 
 
-def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tuple[int, int] = (0, 0)
-         ) -> list[dict[str, Any]]:
-    """The deployment drafts of sentence ``i`` that a state deploys, in that state's country; others pass."""
-    deployments = [d for d in drafts if d.get("kind") == "deployment"] or _story_technology(r, i, text, drafts)
+def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tuple[int, int] = (0, 0),
+         parties: list[Any] | None = None) -> list[dict[str, Any]]:
+    """The deployment drafts of sentence ``i`` that a state deploys, in that state's country; others pass.
+    ``parties``: the sentence's suppliers (``facts.Party``), whose registry technology stands in for a technology
+    the sentence does not name ("pagaron … a la empresa Hacking Team")."""
+    deployments = [d for d in drafts if d.get("kind") == "deployment"] or _story_technology(r, i, text, drafts) \
+        or _vendor_technology(r, text, drafts, parties or [])
     if not deployments:
         return drafts
     out = [d for d in drafts if d.get("kind") != "deployment"]
@@ -129,6 +132,18 @@ def _story_technology(r: Reading, i: int, text: str, drafts: list[dict[str, Any]
              "confidence": 0.5}]
 
 
+def _vendor_technology(r: Reading, text: str, drafts: list[dict[str, Any]], parties: list[Any]
+                       ) -> list[dict[str, Any]]:
+    """A registry vendor of one technology in a sentence that pays, buys from or is supplied by it."""
+    if drafts or not (roles.supplies(text, r.lang) or roles.uses(text, r.lang)):
+        return []
+    return [{"kind": "deployment", "country": None, "technology": p.technology, "stage": "unknown",
+             "confidence": 0.5, "supplier": p.name, "supplier_country": p.country, "supplier_resolved": p.resolved}
+            for p in parties if p.resolved and p.technology in _TARGETED]
+
+
+_TARGETED = frozenset({"spyware", "digital_forensics", "network_interception", "location_tracking",
+                       "social_media_monitoring"})  # vendors whose one product is the technology itself
 _SUPPLIER_KEYS = ("supplier", "supplier_country", "supplier_resolved")
 
 

@@ -159,7 +159,7 @@ def _extract(doc_id: str, text: str, title: str | None,
             depth = 2
         drafts = _drafts(s, depth, prev, ctx) if depth else []
         if reading is not None:
-            drafts = news.gate(reading, i, s.text, drafts, (s.start, s.end))
+            drafts = news.gate(reading, i, s.text, drafts, (s.start, s.end), s.suppliers)
         weak = shape.is_weak(s.start, s.end)
         found += [(s.start, s.end, d, weak) for d in drafts]
         if not s.deploy:
