@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from collections.abc import Iterator
 from typing import Any
 
 from survindex.extract.gazetteer import Mention, lexicon
@@ -37,25 +38,73 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+Span = tuple[int, int]
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str, case: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """(lower-case token, start, end) of every word of a sentence (split at apostrophes and hyphens too); with
+    ``case``, the tokens as written."""
+    return tuple((m.group(0) if case else m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+
+
+class _Phrases:
+    """A phrase list matched on word tokens (what ``\\b(?:a|b c)\\b`` with IGNORECASE finds, without running a
+    large alternation at every character)."""
+
+    def __init__(self, phrases: list[str], case: bool = False) -> None:
+        self.case = case
+        self.first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            toks = tuple(t if case else t.lower() for t in _TOKEN.findall(p))
+            if toks:
+                self.first.setdefault(toks[0], []).append(toks)
+        for v in self.first.values():
+            v.sort(key=len, reverse=True)
+
+    def matches(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, the phrase's tokens) of each match, longest phrase first at each word."""
+        toks = _tokens(text, self.case)
+        end = len(text) if endpos is None else endpos
+        for i, (t, a, _) in enumerate(toks):
+            if a < pos or a >= end or t not in self.first:
+                continue
+            for ph in self.first[t]:
+                n = len(ph)
+                if i + n <= len(toks) and all(toks[i + k][0] == ph[k] for k in range(1, n)) and toks[i + n - 1][2] <= end:
+                    yield a, toks[i + n - 1][2], ph
+                    break
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Span]:
+        return ((a, b) for a, b, _ in self.matches(text, pos, endpos))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Span | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+
 @dataclass(frozen=True)
 class _Cues:
     actor_after: re.Pattern[str]
     actor_before: re.Pattern[str]
-    actor_any: re.Pattern[str]
+    actor_any: _Phrases
     subject_after: re.Pattern[str]
-    use: re.Pattern[str]
-    blocked: re.Pattern[str]
+    use: _Phrases
+    blocked: _Phrases
+    subject_verb: _Phrases
     pronoun: re.Pattern[str]
     generic_subject: re.Pattern[str]
     recipient_before: re.Pattern[str]
-    non_state: re.Pattern[str]
-    product: re.Pattern[str]
+    non_state: _Phrases
+    product: _Phrases
     speech_after: re.Pattern[str]
     seen: dict[str, re.Pattern[str]]
     agent_before: re.Pattern[str]
-    supply: re.Pattern[str]
-    not_supplier: re.Pattern[str]
+    supply: _Phrases
+    not_supplier: _Phrases
     stopwords: frozenset[str]
+    # The first words of each list's phrases: a sentence with none of them cannot match (checked before the regex).
+    first: dict[str, frozenset[str]]
 
 
 @cache
@@ -69,10 +118,11 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
         actor_after=re.compile(r"(?:[’']s?)?\s+(?:(?:" + mods + r")\s+){0,3}(?:" + places + r")\b", i),
         actor_before=re.compile(r"\b(?:" + places + r")\s+(?:(?:of|in|around|across|throughout|de|du|des|del|en)\s+)?(?:the\s+|la\s+|le\s+|l['’])?$",
                                 i),
-        actor_any=re.compile(r"\b(?:" + nouns + r")\b", i),
+        actor_any=_Phrases(c["actor_nouns"]),
         subject_after=re.compile(_SUBJECT_GAP + r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
-        use=re.compile(r"\b(?:" + _alternation(c["use_verbs"]) + r")\b", i),
-        blocked=re.compile(r"\b(?:" + _alternation(c["not_deployment"]) + r")\b", i),
+        use=_Phrases(c["use_verbs"]),
+        blocked=_Phrases(c["not_deployment"]),
+        subject_verb=_Phrases(c["subject_verbs"]),
         pronoun=re.compile(r"^\W*(?:" + _alternation(c["subject_pronouns"]) + r")\b", i),
         recipient_before=re.compile(r"(?:\b(?:" + _alternation(c["supply_verbs"]) + r")\b[^.;]{0,80}?\b(?:" +
                                     _alternation(c["recipient_preps"]) + r")|\b(?:" + _alternation(c["equip_verbs"]) +
@@ -81,14 +131,30 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
                                 _alternation(c["agent_preps"]) + r")\s+(?:(?:" + mods + r")\s+){0,2}$", i),
         seen={k: re.compile(r"\b(?:" + _alternation(v) + r")", i) for k, v in (c.get("evidence_words") or {}).items()},
         speech_after=re.compile(r"(?:[\w’'-]+\s+){0,3}?(?:" + _alternation(c["speech_verbs"]) + r")\b", i),
-        product=re.compile(r"\b(?:" + _alternation(c["product_nouns"]) + r")\b", i),
-        non_state=re.compile(r"\b(?:" + _alternation(c["non_state_agents"]) + r")\b", i),
-        supply=re.compile(r"\b(?:" + _alternation(c["supply_verbs"]) + r")\b", i),
+        product=_Phrases(c["product_nouns"]),
+        non_state=_Phrases(c["non_state_agents"]),
+        supply=_Phrases(c["supply_verbs"]),
         generic_subject=re.compile(r"\b(?:" + _alternation(c["generic_subjects"]) + r")" + _SUBJECT_GAP +
                                    r"(?:" + _alternation(c["subject_verbs"]) + r")\b", i),
-        not_supplier=re.compile(r"\b(?:" + _alternation(c["not_suppliers"]) + r")\b", i),
+        not_supplier=_Phrases(c["not_suppliers"]),
         stopwords=frozenset(c["stopwords"]),
+        first={k: _first_words(c[k]) for k in ("actor_nouns", "use_verbs", "not_deployment", "non_state_agents",
+                                                  "product_nouns", "supply_verbs", "generic_subjects", "subject_verbs")},
     )
+
+
+def _first_words(phrases: list[str]) -> frozenset[str]:
+    return frozenset(t[0] for t in (_TOKEN.findall(p.lower()) for p in phrases) if t)
+
+
+@lru_cache(maxsize=8192)
+def words(text: str) -> frozenset[str]:
+    """The lower-case word tokens of a sentence (split at apostrophes and hyphens too), computed once."""
+    return frozenset(t for t, _, _ in _tokens(text))
+
+
+def _may(c: _Cues, key: str, text: str) -> bool:
+    return not words(text).isdisjoint(c.first[key])
 
 
 def language(text: str) -> str:
@@ -109,43 +175,52 @@ class _Body:
     kind: str
 
 
+_GOV_AFTER = re.compile(r"(?:[’']s)?\s+(?:government|administration|regime|gouvernement|régime|gobierno)\b",
+                        re.IGNORECASE)
+_LEADER_BEFORE = re.compile(r"(?:\b(?:President|Prime Minister|PM|Premier|Chancellor|Président|Presidente)\s+|"
+                            r"\b(?:regime|government|administration|régime|gouvernement|gobierno|régimen)\s+"
+                            r"(?:of|de|du|d['’])\s*|\b(?:under|sous|bajo)\s+)(?:[A-Z][\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _BodyIndex:
+    names: _Phrases  # folded names and aliases
+    acronyms: _Phrases  # acronyms, matched in their case
+    leaders: _Phrases  # heads of government, matched only as "<name> government", "President <name>" …
+    body: dict[tuple[str, ...], _Body]
+
+
 @cache
-def _bodies() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, _Body]]:
-    """(acronym regex, name regex, folded alias -> body) over the public-bodies table."""
+def _bodies() -> _BodyIndex:
+    """The public-bodies table as three phrase lists and one body per token sequence."""
     from survindex.extract.gazetteer import reference
 
-    exact: list[str] = []
-    folded: list[str] = []
-    index: dict[str, _Body] = {}
+    names: list[str] = []
+    acronyms: list[str] = []
     leaders: list[str] = []
+    body: dict[tuple[str, ...], _Body] = {}
     for b in reference("public_bodies")():
-        names = [re.sub(r"\s*\([^)]*\)", "", b.name), *b.aliases]
-        for n in names:
-            if b.kind == "leader":
-                leaders.append(n)
-            elif n.isupper() or (len(n) <= 5 and not n.istitle()):
-                exact.append(n)
-            else:
-                folded.append(n)
-            index.setdefault(n.lower(), _Body(b.country, b.kind))
-    gov = r"(?:[’']s)?\s+(?:government|administration|regime|gouvernement|régime|gobierno)\b"
-    title = r"\b(?:President|Prime Minister|PM|Premier|Chancellor|Président|Presidente)\s+(?:[A-Z][\w-]+\s+){0,2}"
-    lead = _alternation(leaders)
-    regime_of = r"\b(?:regime|government|administration|régime|gouvernement|gobierno|régimen)\s+(?:of|de|du|d['’])\s*" \
-                r"(?:[A-Z][\w-]+\s+){0,2}"
-    name_rx = re.compile(r"(?<![\w-])(?:" + _alternation(folded) + r")(?![\w-])|\b(?:" + lead + r")(?=" + gov + r")|"
-                         + title + r"(?:" + lead + r")\b|" + regime_of + r"(?:" + lead + r")\b", re.IGNORECASE)
-    acronyms = re.compile(r"(?<![\w-])(?:" + _alternation(exact) + r")(?![\w-])")
-    return acronyms, name_rx, index
+        for n in (re.sub(r"\s*\([^)]*\)", "", b.name), *b.aliases):
+            kind = leaders if b.kind == "leader" else acronyms if n.isupper() or (len(n) <= 5 and not n.istitle()) \
+                else names
+            kind.append(n)
+            key = tuple(t if kind is acronyms else t.lower() for t in _TOKEN.findall(n))
+            body.setdefault(key, _Body(b.country, b.kind))
+    return _BodyIndex(_Phrases(names), _Phrases(acronyms, case=True), _Phrases(leaders), body)
 
 
-def _body_of(surface: str, index: dict[str, _Body]) -> _Body | None:
-    key = re.sub(r"\s+", " ", surface.strip()).lower()
-    got = index.get(key)
-    if got is None:
-        last = key.split()[-1] if key else ""
-        got = index.get(last)
-    return got
+def _body_actors(text: str) -> list[Actor]:
+    ix = _bodies()
+    out: list[Actor] = []
+    for finder, leader in ((ix.acronyms, False), (ix.names, False), (ix.leaders, True)):
+        for a, b, ph in finder.matches(text):
+            if leader and not (_GOV_AFTER.match(text, b) or _LEADER_BEFORE.search(text[max(0, a - 60):a])):
+                continue
+            found = ix.body.get(ph)
+            if found is not None:
+                out.append(Actor(None if found.country == "EU" else found.country, a, b,
+                                 "leader" if leader else "body", found.country == "EU"))
+    return out
 
 
 def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_LANGUAGE) -> list[Actor]:
@@ -153,13 +228,7 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
     sentence's document offset)."""
     c = cues(lang)
     out: list[Actor] = []
-    acronyms, names, index = _bodies()
-    for rx in (acronyms, names):
-        for hit in rx.finditer(text):
-            body = _body_of(hit.group(0), index)
-            if body is not None:
-                out.append(Actor(None if body.country == "EU" else body.country, hit.start(), hit.end(),
-                                 "leader" if body.kind == "leader" else "body", body.country == "EU"))
+    out += _body_actors(text)
     for m in mentions:
         entry = m.kinds.get("country")
         fin = m.kinds.get("financier")
@@ -180,12 +249,14 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
             out.append(Actor(entry.value, a, b, "recipient"))  # "sold … to Uganda's police", "bought by Mexico"
     speakers = [a for a in out if _speaks(text, a, c)]
     out = [a for a in out if a not in speakers]
-    if not out:
-        m2 = next((g for g in c.actor_any.finditer(text)
-                   if not any(s.start <= g.start() <= s.end + 40 for s in speakers)), None) \
-            or c.generic_subject.search(text)
-        if m2 is not None:
-            out.append(Actor(None, m2.start(), m2.end(), "generic"))
+    if not out and (_may(c, "actor_nouns", text) or _may(c, "generic_subjects", text)):
+        g = next((g for g in c.actor_any.finditer(text) if not any(s.start <= g[0] <= s.end + 40 for s in speakers)),
+                 None)
+        if g is None and _may(c, "generic_subjects", text):
+            m2 = c.generic_subject.search(text)
+            g = m2.span() if m2 is not None else None
+        if g is not None:
+            out.append(Actor(None, g[0], g[1], "generic"))
     return out
 
 
@@ -204,7 +275,7 @@ def _owns(text: str, b: int, c: _Cues, m: Mention, mentions: list[Mention]) -> b
     start = m.end - b  # the sentence's document offset
     if any(o.kinds.get("tech") is not None and b < o.start - start <= gap.end() for o in mentions):
         return True
-    return c.use.search(text, b, gap.end()) is not None
+    return c.use.search(text, b, gap.end() + 1) is not None
 
 
 def _speaks(text: str, a: Actor, c: _Cues) -> bool:
@@ -226,7 +297,8 @@ def _object_of_preposition(before: str) -> bool:
 
 def blocked(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether the sentence's frame is one that reports no deployment (suit, sanction, ban, proposal, denial …)."""
-    return cues(lang).blocked.search(text) is not None
+    c = cues(lang)
+    return c.blocked.search(text) is not None
 
 
 def other_user(text: str, acts: list[Actor], lang: str = DEFAULT_LANGUAGE) -> bool:
@@ -234,14 +306,13 @@ def other_user(text: str, acts: list[Actor], lang: str = DEFAULT_LANGUAGE) -> bo
     hacker or company named before the first use verb, ahead of any named state actor ("the journalists
     analysed police surveillance footage")."""
     c = cues(lang)
-    agent = next((m for m in c.non_state.finditer(text) if text[m.end():m.end() + 1] not in "’'"
-                  and not _object_of_preposition(text[max(0, m.start() - 25):m.start()])), None)
+    agent = next((m for m in c.non_state.finditer(text) if text[m[1]:m[1] + 1] not in "’'"
+                  and not _object_of_preposition(text[max(0, m[0] - 25):m[0]])), None)
     if agent is None:
         return False
-    verb = c.subject_after.search(text, agent.end()) or c.use.search(text, agent.end())
-    if verb is None:
+    if c.subject_verb.search(text, agent[1]) is None and c.use.search(text, agent[1]) is None:
         return False
-    return not acts or min(a.start for a in acts) > agent.start()
+    return not acts or min(a.start for a in acts) > agent[0]
 
 
 def evidenced(technology: str, text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
@@ -252,15 +323,18 @@ def evidenced(technology: str, text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
 
 
 def product_noun(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
-    return cues(lang).product.search(text) is not None
+    c = cues(lang)
+    return c.product.search(text) is not None
 
 
 def supplies(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
-    return cues(lang).supply.search(text) is not None
+    c = cues(lang)
+    return c.supply.search(text) is not None
 
 
 def uses(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
-    return cues(lang).use.search(text) is not None
+    c = cues(lang)
+    return c.use.search(text) is not None
 
 
 def continues(text: str, lang: str = DEFAULT_LANGUAGE) -> bool:
