@@ -26,13 +26,21 @@ class Reading:
 
     lang: str
     home: str | None
-    actors: list[list[Actor]]
+    found: list[list[Actor] | None]  # each sentence's actors; None until asked for (a sentence with no name in it)
+    texts: list[str] = field(default_factory=list)  # each sentence's text
     paragraph: list[int] = field(default_factory=list)  # paragraph number of each sentence
     # Sentences that name who supplied a technology but no deployer ("supplied by a company called Innefu Labs"):
     # (start, end, draft), attached to the document's deployments of that technology at merge time.
     supply: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
     places: list[set[str]] = field(default_factory=list)  # countries of the city-level places each sentence names
     main_tech: str | None = None  # the specific technology the document names most (at least MAIN_TECH_MIN times)
+
+
+    def actors(self, i: int) -> list[Actor]:
+        got = self.found[i]
+        if got is None:
+            got = self.found[i] = roles.actors(self.texts[i], [], 0, self.lang)
+        return got
 
 
 def is_long(text: str) -> bool:
@@ -43,10 +51,15 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str |
     """``sentences``: (document offset, sentence text, gazetteer mentions) in order; ``fallback``: the country
     the document is about when no actor names one (a US county's text, a title's country)."""
     lang = roles.language(text)
-    found = [roles.actors(t, ms, a, lang) for a, t, ms in sentences]
+    # Only a sentence that names a country, a government or a public body can name a state: the others' actors
+    # (bare nouns, with no state) are read when a rule asks for them.
+    found: list[list[Actor] | None] = [
+        roles.actors(t, ms, a, lang) if any("country" in m.kinds or "financier" in m.kinds or "body" in m.kinds
+                                            for m in ms) else None for a, t, ms in sentences]
     # Actors of a sentence that reports no deployment (a lawsuit against the Delhi Police) still say which state
     # the document is about: they vote, at half weight (each actor listed once, the others twice).
-    usable = [acts if roles.blocked(t, lang) else acts + acts for acts, (_, t, _) in zip(found, sentences)]
+    usable = [[] if acts is None else acts if acts and any(a.country for a in acts) and roles.blocked(t, lang)
+              else acts + acts for acts, (_, t, _) in zip(found, sentences)]
     paragraph, n, prev_end = [], 0, 0
     for a, t, _ in sentences:
         if "\n\n" in text[prev_end:a] or "\n \n" in text[prev_end:a]:
@@ -58,15 +71,16 @@ def read(sentences: list[tuple[int, str, list[Any]]], text: str, fallback: str |
     techs = Counter(e.value for _, _, ms in sentences for m in ms for e in m.entries
                     if e.kind == "tech" and e.detail == "specific" and e.value not in (None, "other"))
     main = techs.most_common(1)[0] if techs else None
-    return Reading(lang, roles.home_country(usable, fallback), found, paragraph, places=places,
+    return Reading(lang, roles.home_country(usable, fallback), found, [t for _, t, _ in sentences], paragraph,
+                   places=places,
                    main_tech=main[0] if main and main[1] >= MAIN_TECH_MIN else None)
 
 
 def _deployers(r: Reading, i: int, text: str, draft_country: str | None) -> list[tuple[str | None, str]]:
     """(country, how) of the sentence's deploying state(s); [] when no state deploys in it."""
-    acts = r.actors[i]
+    acts = r.actors(i)
     if not acts and i > 0 and roles.continues(text, r.lang):
-        acts = [Actor(a.country, 0, 0, "carried", a.supranational) for a in r.actors[i - 1]]
+        acts = [Actor(a.country, 0, 0, "carried", a.supranational) for a in r.actors(i - 1)]
     if not acts:
         return []
     named: list[tuple[str | None, str]] = []
@@ -94,7 +108,7 @@ def gate(r: Reading, i: int, text: str, drafts: list[dict[str, Any]], span: tupl
     if not deployments:
         return drafts
     out = [d for d in drafts if d.get("kind") != "deployment"]
-    if roles.blocked(text, r.lang) or roles.other_user(text, r.actors[i], r.lang):
+    if roles.blocked(text, r.lang) or roles.other_user(text, r.actors(i), r.lang):
         return out
     seen: set[tuple[Any, ...]] = set()
     for d in deployments:
@@ -124,7 +138,7 @@ def _story_technology(r: Reading, i: int, text: str, drafts: list[dict[str, Any]
     """"The two companies had already sold software to Uganda's police force": a named state actor that acquires
     or uses an unnamed product ("software", "the system") in a document about one technology gets that
     technology."""
-    if drafts or r.main_tech is None or not any(a.country and a.how != "generic" for a in r.actors[i]):
+    if drafts or r.main_tech is None or not any(a.country and a.how != "generic" for a in r.actors(i)):
         return []
     if not roles.product_noun(text, r.lang) or not (roles.supplies(text, r.lang) or roles.uses(text, r.lang)):
         return []
@@ -135,7 +149,7 @@ def _story_technology(r: Reading, i: int, text: str, drafts: list[dict[str, Any]
 def _vendor_technology(r: Reading, text: str, drafts: list[dict[str, Any]], parties: list[Any]
                        ) -> list[dict[str, Any]]:
     """A registry vendor of one technology in a sentence that pays, buys from or is supplied by it."""
-    if drafts or not (roles.supplies(text, r.lang) or roles.uses(text, r.lang)):
+    if drafts or not parties or not (roles.supplies(text, r.lang) or roles.uses(text, r.lang)):
         return []
     return [{"kind": "deployment", "country": None, "technology": p.technology, "stage": "unknown",
              "confidence": 0.5, "supplier": p.name, "supplier_country": p.country, "supplier_resolved": p.resolved}

@@ -49,6 +49,11 @@ def _tokens(text: str, case: bool = False) -> tuple[tuple[str, int, int], ...]:
     return tuple((m.group(0) if case else m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
+@lru_cache(maxsize=8192)
+def _word_set(text: str, case: bool = False) -> frozenset[str]:
+    return frozenset(_TOKEN.findall(text if case else text.lower()))
+
+
 class _Phrases:
     """A phrase list matched on word tokens (what ``\\b(?:a|b c)\\b`` with IGNORECASE finds, without running a
     large alternation at every character)."""
@@ -65,6 +70,8 @@ class _Phrases:
 
     def matches(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         """(start, end, the phrase's tokens) of each match, longest phrase first at each word."""
+        if self.first.keys().isdisjoint(_word_set(text, self.case)):
+            return  # no phrase can start here: the common case, decided without token positions
         toks = _tokens(text, self.case)
         end = len(text) if endpos is None else endpos
         for i, (t, a, _) in enumerate(toks):
@@ -139,7 +146,8 @@ def cues(lang: str = DEFAULT_LANGUAGE) -> _Cues:
         not_supplier=_Phrases(c["not_suppliers"]),
         stopwords=frozenset(c["stopwords"]),
         first={k: _first_words(c[k]) for k in ("actor_nouns", "use_verbs", "not_deployment", "non_state_agents",
-                                                  "product_nouns", "supply_verbs", "generic_subjects", "subject_verbs")},
+                                                  "product_nouns", "supply_verbs", "generic_subjects", "subject_verbs",
+                                                  "place_actor_nouns", "equip_verbs", "agent_preps")},
     )
 
 
@@ -150,7 +158,7 @@ def _first_words(phrases: list[str]) -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def words(text: str) -> frozenset[str]:
     """The lower-case word tokens of a sentence (split at apostrophes and hyphens too), computed once."""
-    return frozenset(t for t, _, _ in _tokens(text))
+    return _word_set(text)
 
 
 def _may(c: _Cues, key: str, text: str) -> bool:
@@ -169,12 +177,6 @@ def language(text: str) -> str:
     return best
 
 
-@dataclass(frozen=True)
-class _Body:
-    country: str
-    kind: str
-
-
 _GOV_AFTER = re.compile(r"(?:[’']s)?\s+(?:government|administration|regime|gouvernement|régime|gobierno)\b",
                         re.IGNORECASE)
 _LEADER_BEFORE = re.compile(r"(?:\b(?:President|Prime Minister|PM|Premier|Chancellor|Président|Presidente)\s+|"
@@ -182,45 +184,15 @@ _LEADER_BEFORE = re.compile(r"(?:\b(?:President|Prime Minister|PM|Premier|Chance
                             r"(?:of|de|du|d['’])\s*|\b(?:under|sous|bajo)\s+)(?:[A-Z][\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _BodyIndex:
-    names: _Phrases  # folded names and aliases
-    acronyms: _Phrases  # acronyms, matched in their case
-    leaders: _Phrases  # heads of government, matched only as "<name> government", "President <name>" …
-    body: dict[tuple[str, ...], _Body]
-
-
-@cache
-def _bodies() -> _BodyIndex:
-    """The public-bodies table as three phrase lists and one body per token sequence."""
-    from survindex.extract.gazetteer import reference
-
-    names: list[str] = []
-    acronyms: list[str] = []
-    leaders: list[str] = []
-    body: dict[tuple[str, ...], _Body] = {}
-    for b in reference("public_bodies")():
-        for n in (re.sub(r"\s*\([^)]*\)", "", b.name), *b.aliases):
-            kind = leaders if b.kind == "leader" else acronyms if n.isupper() or (len(n) <= 5 and not n.istitle()) \
-                else names
-            kind.append(n)
-            key = tuple(t if kind is acronyms else t.lower() for t in _TOKEN.findall(n))
-            body.setdefault(key, _Body(b.country, b.kind))
-    return _BodyIndex(_Phrases(names), _Phrases(acronyms, case=True), _Phrases(leaders), body)
-
-
-def _body_actors(text: str) -> list[Actor]:
-    ix = _bodies()
-    out: list[Actor] = []
-    for finder, leader in ((ix.acronyms, False), (ix.names, False), (ix.leaders, True)):
-        for a, b, ph in finder.matches(text):
-            if leader and not (_GOV_AFTER.match(text, b) or _LEADER_BEFORE.search(text[max(0, a - 60):a])):
-                continue
-            found = ix.body.get(ph)
-            if found is not None:
-                out.append(Actor(None if found.country == "EU" else found.country, a, b,
-                                 "leader" if leader else "body", found.country == "EU"))
-    return out
+def _body_actor(text: str, m: Mention, start: int) -> Actor | None:
+    """A public body the gazetteer found (a head of government only as "<name> government", "President <name>",
+    "the regime of <name>", "under <name>")."""
+    e = m.kinds["body"]
+    a, b = m.start - start, m.end - start
+    if e.detail == "leader" and not (_GOV_AFTER.match(text, b) or _LEADER_BEFORE.search(text[max(0, a - 60):a])):
+        return None
+    eu = e.value == "EU"
+    return Actor(None if eu else e.value, a, b, "leader" if e.detail == "leader" else "body", eu)
 
 
 def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_LANGUAGE) -> list[Actor]:
@@ -228,8 +200,12 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
     sentence's document offset)."""
     c = cues(lang)
     out: list[Actor] = []
-    out += _body_actors(text)
     for m in mentions:
+        if "body" in m.kinds:
+            found = _body_actor(text, m, start)
+            if found is not None:
+                out.append(found)
+            continue
         entry = m.kinds.get("country")
         fin = m.kinds.get("financier")
         if entry is None and fin is not None and fin.detail and (fin.value or "").startswith("Government of"):
@@ -241,11 +217,14 @@ def actors(text: str, mentions: list[Mention], start: int, lang: str = DEFAULT_L
         if "." in m.surface and text[b:b + 1] == ".":
             b += 1
         after, before = text[b:b + 80], text[max(0, a - 50):a]
-        if c.actor_after.match(after) or c.actor_before.search(before) or _owns(text, b, c, m, mentions):
+        nouns = _may(c, "actor_nouns", text) or _may(c, "place_actor_nouns", text)
+        if nouns and (c.actor_after.match(after) or c.actor_before.search(before)) or _owns(text, b, c, m, mentions):
             out.append(Actor(entry.value, a, b, "qualified"))
         elif entry.detail != "demonym" and c.subject_after.match(after) and not _object_of_preposition(before):
             out.append(Actor(entry.value, a, b, "subject"))
-        elif c.recipient_before.search(text[max(0, a - 120):a]) or c.agent_before.search(before):
+        elif (_may(c, "supply_verbs", text) or _may(c, "equip_verbs", text)) \
+                and c.recipient_before.search(text[max(0, a - 120):a]) \
+                or _may(c, "agent_preps", text) and c.agent_before.search(before):
             out.append(Actor(entry.value, a, b, "recipient"))  # "sold … to Uganda's police", "bought by Mexico"
     speakers = [a for a in out if _speaks(text, a, c)]
     out = [a for a in out if a not in speakers]

@@ -121,6 +121,8 @@ def _visible(s: str) -> str:
 
 def _link_share(s: str) -> float:
     """The share of a line's words that are link texts (1.0 for a line that is only links)."""
+    if "[" not in s and "http" not in s:
+        return 0.0
     words = len(_WORD.findall(_visible(s)))
     if not words:
         return 1.0 if _LINK.search(s) or _URL.search(s) or _IMAGE.search(s) else 0.0
@@ -172,8 +174,13 @@ def _paragraph_kind(text: str, para: list[tuple[int, int]]) -> str:
     return "prose"
 
 
+_MARKUP = re.compile(r"[\[<{*_`#>]|https?:")
+
+
 def _mask_inline(chars: list[str], text: str, a: int, b: int) -> None:
     seg = text[a:b]
+    if not _MARKUP.search(seg):
+        return  # plain prose: nothing to blank
     for rx in (_IMAGE, _URL, _HTML_TAG, _ATTRS):
         for m in rx.finditer(seg):
             _blank(chars, a + m.start(), a + m.end())
@@ -207,6 +214,8 @@ def _join_soft_breaks(chars: list[str], text: str, para: list[tuple[int, int]]) 
 
 def structure(text: str) -> Structure:
     """The prose mask, weak spans, furniture spans and publication date of ``text``."""
+    if "\n" not in text and not _MARKUP.search(text) and not _line_rx("furniture_lines").match(text.lstrip()):
+        return Structure(mask=text)  # one plain line (a summary, a title): nothing to mask
     chars = list(text)
     published: str | None = None
     fm = _FRONT_MATTER.match(text)
