@@ -62,7 +62,8 @@ def _cues() -> dict[str, Any]:
 
 @cache
 def _line_rx(key: str) -> re.Pattern[str]:
-    words = sorted(_cues()[key], key=len, reverse=True)
+    """Lines opening with a cue of ``key`` (several keys joined by "+")."""
+    words = sorted({w for k in key.split("+") for w in _cues()[k]}, key=len, reverse=True)
     return re.compile(r"^[ \t>#*_\[]*(?:" + "|".join(re.escape(w) for w in words) + r")(?:(?<=\w)\b|(?<!\w))",
                       re.IGNORECASE)
 
@@ -148,7 +149,9 @@ def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[list[tuple[int,
 
 def _furniture_line(line: str) -> bool:
     stripped = line.strip()
-    if _line_rx("furniture_lines").match(stripped) or _line_rx("caption_lines").match(stripped):
+    if not stripped.startswith("!") and not _line_rx("furniture_lines+caption_lines+byline_lines").match(stripped):
+        return False  # the common case: one test
+    if _line_rx("furniture_lines+caption_lines").match(stripped):
         return True
     if stripped.startswith("!") and (_IMAGE.match(stripped) or stripped.startswith("![")):
         return True
@@ -162,6 +165,9 @@ def _paragraph_kind(text: str, para: list[tuple[int, int]]) -> str:
     """furniture | related | heading | prose."""
     first = text[para[0][0]:para[0][1]]
     whole = text[para[0][0]:para[-1][1]]
+    if not _MARKUP_OR_LINK.search(whole) and not _furniture_line(first) \
+            and not _line_rx("related_lines").match(first.strip()):
+        return "prose" if len(para) > 1 or not (_HEADING.match(first) or _BOLD_LINE.match(first)) else "heading"
     if _furniture_line(first) and (len(para) == 1 or _link_share(whole) >= 0.5
                                    or all(len(_WORD.findall(_visible(text[a:b]))) <= 12 for a, b in para)):
         return "furniture"
@@ -175,6 +181,7 @@ def _paragraph_kind(text: str, para: list[tuple[int, int]]) -> str:
 
 
 _MARKUP = re.compile(r"[\[<{*_`#>]|https?:")
+_MARKUP_OR_LINK = re.compile(r"[\[<!]|https?:|^\s*[-*+•]", re.MULTILINE)
 
 
 def _mask_inline(chars: list[str], text: str, a: int, b: int) -> None:
