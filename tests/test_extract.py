@@ -242,8 +242,10 @@ def test_huge_line_and_ten_megabyte_document() -> None:
     block = filler + "The Nairobi police installed 1,800 CCTV cameras from Huawei in 2018. "
     text = block * (10_000_000 // len(block))
     claims = extract("big", text)
-    assert len(claims) == text.count("Nairobi")
+    # One claim per fact per document (issue 8): every other sentence stating it is kept as evidence.
+    assert len(claims) == 1 and len(claims[0].evidence) == text.count("Nairobi") - 1
     assert all(text[c.start:c.end] == c.quote and c.country == "KEN" for c in claims)
+    assert all(text[e["start"]:e["end"]] == e["quote"] for e in claims[0].evidence)
 
 
 def test_claim_dicts_equal_to_dict_and_stream(seed_claims: tuple[str, list]) -> None:

@@ -35,7 +35,7 @@ COMPANY_FORMS = {
     "Harris Corp.": "Harris Corporation", "Palantir Technologies Inc.": "Palantir Technologies",
     "Cisco Systems, Inc.": "Cisco", "Motorola Solutions, Inc.": "Motorola Solutions", "Amazon Rekognition": "Amazon",
     "Elbit Systems of America": "Elbit Systems of America", "Elbit Systems Ltd.": "Elbit Systems",
-    "AnyVision": "Oosto", "Hacking Team": "Memento Labs", "Gamma International GmbH": "FinFisher",
+    "AnyVision": "Oosto", "Memento Labs": "Hacking Team", "Gamma International GmbH": "FinFisher",
     "Amesys": "Nexa Technologies", "Samsung Techwin": "Hanwha Vision", "Hanwha Techwin": "Hanwha Vision",
     "NtechLab": "NtechLab", "FindFace": "FindFace", "Bi2 Techonologies": "BI2 Technologies", "Anduril ": "Anduril Industries",
     "Vigilant Solutions": "Vigilant Solutions", "DJI": "DJI", "大疆": "DJI", "NEC Corporation": "NEC", "OT-Morpho": "Idemia",

@@ -220,7 +220,9 @@ class _TextSink:
 def _table(metrics: dict[str, Any]) -> str:
     rows = [f"{'metric':32} {'precision':>9} {'recall':>7} {'f1':>7} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for name, v in metrics.items():
-        if isinstance(v, dict):
+        if isinstance(v, dict) and "tp" not in v:
+            rows.append(f"{name:32} {v['precision']:9.4f} {v['recall']:7.4f} {v['f1']:7.4f}")
+        elif isinstance(v, dict):
             rows.append(f"{name:32} {v['precision']:9.4f} {v['recall']:7.4f} {v['f1']:7.4f} "
                         f"{v['tp']:5d} {v['fp']:5d} {v['fn']:5d}")
         else:
@@ -235,6 +237,7 @@ def _table(metrics: dict[str, Any]) -> str:
 def evaluate_cmd(gold: str, as_json: bool, workers: int) -> None:
     """Score extraction on a gold file (documents' id and text only are fed to the extractor)."""
     from survindex.extract.evaluate import read_gold, render_json, score
+    from survindex.extract.factscore import is_facts_gold, reliability
     from survindex.runner import ERROR_KEY, run_extraction
 
     with open(gold, encoding="utf-8") as fh:
@@ -249,6 +252,16 @@ def evaluate_cmd(gold: str, as_json: bool, workers: int) -> None:
         click.echo(render_json(metrics))
     else:
         click.echo(_table(metrics))
+        if is_facts_gold(docs):
+            click.echo("\nreliability of confidence (deployment claims)\n" + _reliability_table(reliability(docs, claims)))
+
+
+def _reliability_table(rows: list[dict[str, Any]]) -> str:
+    out = [f"{'confidence':>12} {'claims':>7} {'right':>6} {'accuracy':>9}"]
+    for r in rows:
+        acc = "" if r["accuracy"] is None else f"{r['accuracy']:.4f}"
+        out.append(f"{r['low']:5.2f}-{r['high']:<6.2f} {r['claims']:7d} {r['right']:6d} {acc:>9}")
+    return "\n".join(out)
 
 
 def register(group: click.Group) -> None:

@@ -26,7 +26,8 @@ KEEP = 3  # cache files kept per name (the newest)
 T = TypeVar("T")
 _SOURCES = (("survindex.extract", ("lexicon.yaml", "gazetteer.py", "text.py", "cache.py")),
             ("survindex.model", ("vocabulary.yaml",)),
-            ("survindex.reference", ("countries.py", "organisations.py", "_data.py", "_text.py", "__init__.py")))
+            ("survindex.reference", ("countries.py", "organisations.py", "public_bodies.py", "_data.py", "_text.py",
+                                      "__init__.py")))
 
 
 def cache_dir() -> Path | None:

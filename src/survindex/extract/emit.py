@@ -11,7 +11,7 @@ from survindex.model.records import _ID_FIELDS, InvalidClaim, sha256_hex
 from survindex.model.vocabulary import CLAIM_KINDS, STAGES, STATUSES, TECHNOLOGY_KEYS, vocabulary
 
 EXTRACTOR = "survindex.extract"
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 
 
 class SpanError(ValueError):

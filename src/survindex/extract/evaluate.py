@@ -103,7 +103,12 @@ class _Tally:
 
 
 def score(gold: list[dict[str, Any]], claims: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The reference scorer's metrics for ``claims`` against the gold documents."""
+    """The reference scorer's metrics for ``claims`` against the gold documents (``score_facts.py``'s for a gold
+    file in the facts format, ``score_claims.py``'s otherwise)."""
+    from survindex.extract.factscore import is_facts_gold, score_facts
+
+    if is_facts_gold(gold):
+        return score_facts(gold, claims)
     by_doc: dict[Any, list[dict[str, Any]]] = {}
     for c in claims:
         by_doc.setdefault(c.get("doc_id"), []).append(c)

@@ -277,7 +277,7 @@ def _agency(s: Sentence) -> None:
         s.agency = s.strong_agency = True
 
 
-_NAME_KINDS = frozenset({"company", "financier", "country", "agency", "region"})
+_NAME_KINDS = frozenset({"company", "financier", "country", "agency", "region", "body"})
 
 
 def analyse(s: Sentence, full: bool = True) -> Sentence:

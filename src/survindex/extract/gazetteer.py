@@ -22,7 +22,7 @@ US_CITY_MIN_POPULATION = 100_000
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # country | company | financier | region | agency | tech
+    kind: str  # country | company | financier | region | agency | tech | body (a public body: value ISO3 or EU)
     value: str | None  # ISO3, canonical name, technology key (None for a generic camera term)
     detail: str | None = None  # country: name|demonym|place|us_place; company: HQ ISO3; tech: specific|generic
 
@@ -100,7 +100,7 @@ def reference(name: str) -> Any:
     found = getattr(pkg, name, None)
     if callable(found):
         return found
-    for mod in ("countries", "organisations"):
+    for mod in ("countries", "organisations", "public_bodies"):
         try:
             found = getattr(importlib.import_module(f"survindex.reference.{mod}"), name, None)
         except ImportError:
@@ -179,7 +179,8 @@ def _org_entries() -> list[tuple[str, Entry]]:
     except ImportError:  # reference registry not available yet
         return out
     for co in companies():
-        out += [(n, Entry("company", co.canonical, co.hq_country)) for n in (co.canonical, *co.aliases)]
+        out += [(n, Entry("company", co.canonical, co.hq_country))
+                for n in (co.canonical, *co.aliases, *getattr(co, "products", ()))]
     for f in financiers():
         out += [(n, Entry("financier", f.canonical, f.country)) for n in (f.canonical, *f.aliases)]
     return out
@@ -195,16 +196,27 @@ def _company_technologies() -> dict[str, str]:
         return {}
 
 
+def _body_entries() -> list[tuple[str, Entry]]:
+    """Public bodies (``public_bodies.yaml``): Entry("body", ISO3 or "EU", the body's kind)."""
+    try:
+        bodies = reference("public_bodies")()
+    except ImportError:
+        return []
+    return [(n, Entry("body", b.country, b.kind)) for b in bodies
+            for n in (re.sub(r"\s*\([^)]*\)", "", b.name), *b.aliases)]
+
+
 def all_entries() -> list[tuple[str, Entry]]:
     countries = _country_entries()
     taken = {norm_key(t) for t, e in countries if e.detail in ("name", "demonym")}
-    return countries + _us_places(taken) + _org_entries() + _tech_entries()
+    return countries + _us_places(taken) + _org_entries() + _tech_entries() + _body_entries()
 
 
 Kept = tuple[tuple[Entry, ...], dict[str, Entry]]  # case-checked entries of a match, and the first of each kind
 Layer = tuple[int, tuple[Entry, ...], int]  # (layer index, the entries of one key in that layer, a unique id)
 GazetteerState = tuple[dict[str, str], dict[str, str], Any, list[Layer], dict[tuple[str, int], Kept]]
-_LAYERS = (frozenset({"country", "company", "financier", "region"}), frozenset({"agency"}), frozenset({"tech"}))
+_LAYERS = (frozenset({"country", "company", "financier", "region"}), frozenset({"agency"}), frozenset({"tech"}),
+           frozenset({"body"}))
 
 
 class Gazetteer:
@@ -248,7 +260,7 @@ class Gazetteer:
 
     def find(self, text: str, n: Normalised | None = None) -> list[Mention]:
         n = n or normalise(text)
-        layers: tuple[list[tuple[int, int, Layer]], ...] = ([], [], [])
+        layers: tuple[list[tuple[int, int, Layer]], ...] = tuple([] for _ in _LAYERS)
         for end_idx, (length, per_layer) in self.automaton.iter(f" {n.norm} "):
             e = end_idx - 1  # padded text: the word ends one before the closing space
             for layer in per_layer:
@@ -309,7 +321,7 @@ def _longest_leftmost(text: str, n: Normalised, raw: list[tuple[int, int, Layer]
     return out
 
 
-_NAMED = ("country", "company", "financier", "region")
+_NAMED = ("country", "company", "financier", "region", "body")
 
 
 def _case_ok(surface: str, key: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from survindex.extract import cues, techpatterns
+from survindex.extract import cues, news, techpatterns
 from survindex.extract.emit import emit, emit_record
 from survindex.extract.facts import Sentence, Tech, analyse
 from survindex.extract.gazetteer import Mention, gazetteer
 from survindex.extract.reach import reach_claims
 from survindex.extract.rules import DocContext, deployment_claims, financing_claims
+from survindex.extract.structure import structure
 from survindex.extract.text import normalise, sentences
 from survindex.model import Claim
 
@@ -132,16 +133,21 @@ T = TypeVar("T")
 
 def _extract(doc_id: str, text: str, title: str | None,
              make: Callable[[str, str, int, int, dict[str, Any]], tuple[str, T]]) -> dict[str, T]:
-    """Claims (as ``make`` builds them) by id, in the order found (the first occurrence of a claim wins)."""
+    """Claims (as ``make`` builds them) by id, in the order found (the first occurrence of a claim wins).
+    Rules read the prose mask of the text (``structure``); quotes and spans are cut from the text itself."""
     if not text or not text.strip():
         return {}
-    analysed = [_by_pattern(s, depth) for s, depth in _analysed(text)]
+    shape = structure(text)
+    view = shape.mask
+    analysed = [_by_pattern(s, depth) for s, depth in _analysed(view)]
     sents = [s for s, _ in analysed]
-    ctx = _context(sents, text, title)
-    claims: dict[str, T] = {}
+    ctx = _context(sents, view, title)
+    reading = news.read([(s.start, s.text, s.mentions) for s in sents], view, _about(sents, ctx)) \
+        if news.is_long(text) else None
+    found: list[tuple[int, int, dict[str, Any], bool]] = []
     prev = ""
     last: Sentence | None = None  # the latest sentence that named a technology (for "the app", "the system")
-    for s, depth in analysed:
+    for i, (s, depth) in enumerate(analysed):
         if s.deploy:
             ctx.recent, ctx.recent_age = list(s.deploy), 0
         elif ctx.recent and ctx.recent_age <= 4 and not s.words.isdisjoint(cues.ANAPHOR_TRIGGERS) \
@@ -151,13 +157,28 @@ def _extract(doc_id: str, text: str, title: str | None,
             last = s
         elif last is not None and _carry_tech(s, last):
             depth = 2
-        for draft in _drafts(s, depth, prev, ctx) if depth else []:
-            claim_id, claim = make(doc_id, text, s.start, s.end, draft)
-            claims.setdefault(claim_id, claim)
+        drafts = _drafts(s, depth, prev, ctx) if depth else []
+        if reading is not None:
+            drafts = news.gate(reading, i, s.text, drafts, (s.start, s.end), s.suppliers)
+        weak = shape.is_weak(s.start, s.end)
+        found += [(s.start, s.end, d, weak) for d in drafts]
         if not s.deploy:
             ctx.recent_age += 1
         prev = s.text
+    spans = news.merge(found, text, reading.supply) if reading is not None else [f[:3] for f in found]
+    claims: dict[str, T] = {}
+    for a, b, draft in spans:
+        claim_id, claim = make(doc_id, text, a, b, draft)
+        claims.setdefault(claim_id, claim)
     return claims
+
+
+def _about(sents: list[Sentence], ctx: DocContext) -> str | None:
+    """The document's own country when it has one: the context's default, else the only country it names."""
+    if ctx.default_country:
+        return ctx.default_country
+    named = {c for s in sents for c in s.deploy}
+    return named.pop() if len(named) == 1 else None
 
 
 def _by_pattern(s: Sentence, depth: int) -> tuple[Sentence, int]:

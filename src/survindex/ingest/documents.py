@@ -46,6 +46,11 @@ def to_document(parsed: Parsed, source: str) -> Document:
     meta = {k: v for k, v in parsed.meta.items() if v is not None}
     if parsed.location:
         meta["location"] = parsed.location
-    return Document.from_text(text, title=parsed.title, url=parsed.url, published=parsed.published,
+    published = parsed.published
+    if published is None:  # front matter, a "Date:" or "Posted on" line, a byline or an HTML meta date in the text
+        from survindex.extract.structure import published_date
+
+        published = published_date(text)
+    return Document.from_text(text, title=parsed.title, url=parsed.url, published=published,
                               source=printable(source), publisher=parsed.publisher,
                               mime=parsed.mime, meta=meta)

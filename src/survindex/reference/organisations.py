@@ -46,6 +46,7 @@ class Company:
     description: str
     technology: str | None = None  # vocabulary key of the one technology its products are, where the kind is too broad
     source: str | None = None  # where its headquarters country comes from (companies_targeted.yaml)
+    products: tuple[str, ...] = ()  # product names a text may name instead of the company ("Pegasus", "UFED")
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,14 @@ def _companies() -> dict[str, Company]:
         sources.update(data.get("sources") or {})
         for r in data["companies"]:
             _check_fields(r, {"canonical", "aliases", "hq_country", "kind", "description"},
-                          {"parent", "qid", "technology", "source"}, filename)
+                          {"parent", "qid", "technology", "source", "products"}, filename)
             if r["canonical"] in out:
                 raise ValueError(f"company {r['canonical']!r} is listed twice in {', '.join(COMPANY_FILES)}")
             out[r["canonical"]] = Company(
                 canonical=r["canonical"], aliases=tuple(dict.fromkeys(str(a) for a in r.get("aliases") or ())),
                 hq_country=r["hq_country"], parent=r.get("parent"), qid=r.get("qid"), kind=r["kind"],
                 description=" ".join(str(r.get("description", "")).split()), technology=r.get("technology"),
-                source=r.get("source"))
+                source=r.get("source"), products=tuple(str(p) for p in r.get("products") or ()))
     for canonical, source in sources.items():
         if canonical not in out:
             raise ValueError(f"companies_targeted.yaml: sources names unknown company {canonical!r}")
@@ -186,7 +187,7 @@ def _companies() -> dict[str, Company]:
 
 @cache
 def _company_index() -> _AliasIndex:
-    return _build_index([(c.canonical, c.aliases) for c in _companies().values()], "company", GENERIC)
+    return _build_index([(c.canonical, (*c.aliases, *c.products)) for c in _companies().values()], "company", GENERIC)
 
 
 def companies() -> list[Company]:
