@@ -26,7 +26,7 @@ DEFINITIONS = {
                           "Carnegie's Spyware / Digital forensics / IOT hacking.",
     "by_vendor": "Governments per vendor (registry canonical name); `unknown_vendor`: governments with a claim "
                  "whose vendor is undisclosed; `vendor_names`: how the source wrote a vendor the registry names "
-                 "otherwise (Memento Labs: Hacking Team).",
+                 "otherwise.",
     "by_vendor_country": "Governments supplied by a firm based in or linked to the country: any country the "
                          "source names as the vendor's origin (Carnegie counts 'Israel, Hungary' under both).",
     "by_regime_source": "Governments per regime type as the source's own regime column gives it (Carnegie: "
