@@ -7,11 +7,6 @@ keeps the page (no reload, focus on the next case), undo restores a case, the pu
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +17,7 @@ from click.testing import CliRunner
 from survindex.cli import cli
 from survindex.store import open_store
 from tests.conftest import SHARED
-from tests.helpers import CHROMIUM
-from tests.test_browser_web import _free_port
+from tests.helpers import CHROMIUM, survindex_serve
 
 pytestmark = pytest.mark.browser
 GOLD = sorted((SHARED / "gold").glob("news-dev-*.jsonl"))
@@ -58,24 +52,8 @@ def news_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
                  ["users", "add", "reviewer", "--role", "editor", "--password-stdin", "--db", db]):
         result = runner.invoke(cli, args, input=PASSWORD + "\n")
         assert result.exit_code == 0, result.output
-    port = _free_port()
-    exe = Path(sys.executable).parent / "survindex"
-    proc = subprocess.Popen([str(exe), "serve", "--db", db, "--port", str(port)],
-                            env={**os.environ, "SURVINDEX_SECRET": "browser-secret"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/api/stats", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start")
-    yield {"base": base, "db": db, "gold": gold}
-    proc.terminate()
-    proc.wait(timeout=10)
+    with survindex_serve(db) as base:
+        yield {"base": base, "db": db, "gold": gold}
 
 
 def _facts_by_doc(db: str, gold: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -5,11 +5,6 @@ go to the artifacts directory."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,16 +15,10 @@ from click.testing import CliRunner
 
 from survindex.cli import cli
 from survindex.store import open_store
-from tests.helpers import CHROMIUM
+from tests.helpers import CHROMIUM, survindex_serve
 from tests.test_web_support import seed
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -46,24 +35,8 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     result = CliRunner().invoke(cli, ["users", "add", "reviewer", "--role", "editor", "--password-stdin", "--db", db],
                                 input="browser test password\n")
     assert result.exit_code == 0, result.output
-    port = _free_port()
-    env = {**os.environ, "SURVINDEX_SECRET": "browser-secret"}
-    exe = Path(sys.executable).parent / "survindex"
-    proc = subprocess.Popen([str(exe), "serve", "--db", db, "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/api/stats", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start: " + (proc.stderr.read() if proc.stderr else b"").decode()[-2000:])
-    yield {"base": base, **ids}
-    proc.terminate()
-    proc.wait(timeout=10)
+    with survindex_serve(db) as base:
+        yield {"base": base, **ids}
 
 
 def _json(url: str) -> Any:

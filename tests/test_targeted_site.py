@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from survindex.cli import cli
 from survindex.report.layers import Layer, layered_svg
 from survindex.web.app import create_app
-from tests.helpers import http_server
+from tests.helpers import http_server, survindex_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MASS = ["import", "table", str(FIXTURES / "truncated_table.csv"), "--country-column", "Country", "--column",
@@ -126,28 +126,7 @@ def test_map_layer_toggle_works_offline(browser: Any, server: str) -> None:
 @pytest.mark.browser
 def test_web_map_layer_toggle(browser: Any, db: str) -> None:
     """``survindex serve``: /targeted switches its map layers with the report's site.js, under the app's CSP."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    exe = Path(sys.executable).parent / "survindex"
-    proc = subprocess.Popen([str(exe), "serve", "--db", db, "--port", str(port)],
-                            env={**os.environ, "SURVINDEX_SECRET": "targeted-secret"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/stats", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with survindex_serve(db, "targeted-secret") as base:
         page = browser.new_page()
         errors: list[str] = []
         page.on("response", lambda r: errors.append(r.url) if r.status >= 400 and "/static/" in r.url else None)
@@ -157,6 +136,3 @@ def test_web_map_layer_toggle(browser: Any, db: str) -> None:
         page.check('input[value="both"]')
         assert kenya.get_attribute("fill") == "#6b3a8c" and errors == []
         page.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
