@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal_column, or_, select, text
 
 from survindex.store import schema as s
-from survindex.store.core import ClaimFilter, Store
+from survindex.store.core import ClaimFilter, Store, after_key
 
 REVIEW_ACTIONS = ("accept", "reject", "correct")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -73,6 +73,47 @@ def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0
     q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
     with store.engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
+
+
+def review_cursor(key: tuple[str, float, str]) -> str:
+    """The cursor of a claim in review order: its (status, confidence, id), as a URL-safe token."""
+    status, confidence, claim_id = key
+    return f"{status}~{float(confidence)!r}~{claim_id}"
+
+
+def parse_review_cursor(token: str | None) -> tuple[str, float, str] | None:
+    """The (status, confidence, id) of a cursor; None for none or a malformed one (the first page)."""
+    parts = (token or "").split("~")
+    if len(parts) != 3:
+        return None
+    try:
+        return parts[0], float(parts[1]), parts[2]
+    except ValueError:
+        return None
+
+
+def review_page(store: Store, query: ClaimQuery, limit: int = 50,
+                after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of claims in review order (unreviewed first, most confident first, then by id), starting after
+    the cursor ``after`` (keyset: every page costs the same at any depth, on the (status, confidence, id) index);
+    returns the rows and the cursor of the next page (None on the last)."""
+    c = s.claims.c
+    single = isinstance(query.filter.status, str)
+    keys: list[tuple[Any, bool]] = [(c.confidence, True), (c.id, False)]
+    if not single:
+        keys.insert(0, ((c.status == "unreviewed"), True))
+    q: Select[Any] = select(s.claims).where(*conditions(store, query))
+    last = parse_review_cursor(after)
+    if last is not None:
+        values: tuple[Any, ...] = last[1:] if single else (last[0] == "unreviewed", *last[1:])
+        q = q.where(after_key(keys, values))
+    q = q.order_by(*(k.desc() if d else k for k, d in keys)).limit(limit + 1)
+    with store.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = review_cursor((rows[-1]["status"], rows[-1]["confidence"], rows[-1]["id"])) if more else None
+    return rows, nxt
 
 
 def count(store: Store, query: ClaimQuery) -> int:

@@ -163,12 +163,18 @@ def corrections(store: Store, page: Page) -> dict[str, Any]:
         {k: r[k] for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
 
 
-def review_queue(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+def review_queue(store: Store, filters: Filters, page: Page, after: str | None = None) -> dict[str, Any]:
+    """The queue: unreviewed claims (or the status filtered on), most confident first. ``after`` (the ``next``
+    cursor of the previous page) pages by key, so any depth costs the same; ``offset`` still works for links."""
     q = filters.query
     if q.filter.status is None:
         q = ss.ClaimQuery(filter=ClaimFilter(**{**q.filter.__dict__, "status": "unreviewed"}), q=q.q,
                           countries=q.countries, exclude_countries=q.exclude_countries)
-    rows = ss.claim_rows(store, q, page.limit, page.offset, order="review")
+    if after or not page.offset:
+        rows, nxt = ss.review_page(store, q, page.limit, after)
+    else:
+        rows, nxt = ss.claim_rows(store, q, page.limit, page.offset, order="review"), None
     return {"title": "Review queue", "params": filters.params, "total": ss.count(store, q),
-            "limit": page.limit, "offset": page.offset, "claims": [claim_summary(r) for r in rows],
+            "limit": page.limit, "offset": page.offset, "after": after, "next": nxt,
+            "claims": [claim_summary(r) for r in rows],
             "vocabulary": {"technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}}

@@ -23,7 +23,8 @@ router = APIRouter()
 def queue(request: Request, f: FiltersDep, p: PageDep) -> Response:
     """The review queue (editors): unreviewed claims, most confident first."""
     require_page(request, "editor")
-    return page(request, "review.html", views.review_queue(app_state(request).store, f, p))
+    after = request.query_params.get("after")
+    return page(request, "review.html", views.review_queue(app_state(request).store, f, p, after))
 
 
 def apply_review(store: Store, claim_id: str, data: dict[str, Any], actor: str) -> int:
