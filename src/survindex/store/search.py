@@ -75,6 +75,21 @@ def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
 
 
+def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 5000,
+                 after: str | None = None) -> tuple[list[tuple[Any, ...]], str | None]:
+    """One batch of an export: ``columns`` of the claims matching ``query`` in id order after the id ``after``
+    (keyset: each batch costs the same at any depth); returns the rows and the id to continue after (None at the
+    end). ``columns`` must include ``id``."""
+    c = s.claims.c
+    q = select(*(c[name] for name in columns)).where(*conditions(store, query))
+    if after is not None:
+        q = q.where(c.id > after)
+    with store.engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(q.order_by(c.id).limit(limit))]
+    at = columns.index("id")
+    return rows, (rows[-1][at] if len(rows) == limit else None)
+
+
 def review_cursor(key: tuple[str, float, str]) -> str:
     """The cursor of a claim in review order: its (status, confidence, id), as a URL-safe token."""
     status, confidence, claim_id = key
