@@ -100,7 +100,10 @@ claims = Table(
           "superseded_by"),
     Index("ix_claims_index_supplier", "kind", "status", "country", "supplier", "supplier_country",
           "supplier_resolved", "year", "negated", "superseded_by"),
-    Index("ix_claims_review", "status", "confidence", "id"),
+    Index("ix_claims_review", "status", "negated", "superseded_by", "confidence", "id"),
+    Index("ix_claims_country_review", "country", "status", "confidence", "id"),
+    Index("ix_claims_supplier_review", "supplier", "status", "confidence", "id"),
+    Index("ix_claims_technology_review", "technology", "status", "confidence", "id"),
 )
 
 # Review decisions, apart from the imported values: re-runs merge into them (store.reviews).

@@ -62,7 +62,7 @@ def conditions(store: Store, query: ClaimQuery) -> list[Any]:
 _ORDERS = {
     "id": lambda c: [c.id],
     "confidence": lambda c: [c.confidence.desc(), c.id],
-    "review": lambda c: [(c.status == "unreviewed").desc(), c.confidence.desc(), c.id],
+    "review": lambda c: [(c.status == "unreviewed").desc(), c.confidence.desc(), c.id.desc()],
     "year": lambda c: [c.year.desc(), c.id],
 }
 
@@ -70,9 +70,37 @@ _ORDERS = {
 def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
                order: str = "id") -> list[dict[str, Any]]:
     """Claims as dicts (with version and review_reason) matching the query."""
+    if order == "review":
+        return review_rows(store, query, limit, offset)
     q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
     with store.engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
+
+
+def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    c = s.claims.c
+    q = select(s.claims).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Claims in review order (unreviewed first, then most confident first, then newest id), read in two parts,
+    each in the order of the (key, status, confidence, id) indexes: no sort of all the matching claims."""
+    conds = conditions(store, query)
+    if isinstance(query.filter.status, str):
+        return _by_confidence(store, conds, limit, offset)
+    unreviewed = s.claims.c.status == "unreviewed"
+    first = _by_confidence(store, [*conds, unreviewed], limit, offset)
+    if len(first) == limit:
+        return first
+    if first:
+        skip = 0
+    else:
+        with store.engine.connect() as conn:
+            n = conn.execute(select(func.count()).select_from(s.claims).where(*conds, unreviewed)).scalar_one()
+        skip = max(0, offset - int(n))
+    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip)
 
 
 def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 5000,
@@ -109,22 +137,23 @@ def parse_review_cursor(token: str | None) -> tuple[str, float, str] | None:
 
 def review_page(store: Store, query: ClaimQuery, limit: int = 50,
                 after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of claims in review order (unreviewed first, most confident first, then by id), starting after
-    the cursor ``after`` (keyset: every page costs the same at any depth, on the (status, confidence, id) index);
-    returns the rows and the cursor of the next page (None on the last)."""
+    """One page of claims in review order (as ``review_rows``) starting after the cursor ``after`` (keyset: every
+    page costs the same at any depth, on the (status, ..., confidence, id) indexes); returns the rows and the
+    cursor of the next page (None on the last)."""
     c = s.claims.c
-    single = isinstance(query.filter.status, str)
-    keys: list[tuple[Any, bool]] = [(c.confidence, True), (c.id, False)]
-    if not single:
-        keys.insert(0, ((c.status == "unreviewed"), True))
-    q: Select[Any] = select(s.claims).where(*conditions(store, query))
+    conds = conditions(store, query)
+    keys: list[tuple[Any, bool]] = [(c.confidence, True), (c.id, True)]
     last = parse_review_cursor(after)
-    if last is not None:
-        values: tuple[Any, ...] = last[1:] if single else (last[0] == "unreviewed", *last[1:])
-        q = q.where(after_key(keys, values))
-    q = q.order_by(*(k.desc() if d else k for k, d in keys)).limit(limit + 1)
-    with store.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(q)]
+    parts = [conds] if isinstance(query.filter.status, str) else [
+        [*conds, c.status == "unreviewed"], [*conds, c.status != "unreviewed"]]
+    if last is not None and len(parts) == 2 and last[0] != "unreviewed":
+        parts = parts[1:]
+    rows: list[dict[str, Any]] = []
+    for i, part in enumerate(parts):
+        where = [*part, after_key(keys, last[1:])] if last is not None and i == 0 else part
+        rows += _by_confidence(store, where, limit + 1 - len(rows))
+        if len(rows) > limit:
+            break
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = review_cursor((rows[-1]["status"], rows[-1]["confidence"], rows[-1]["id"])) if more else None

@@ -12,12 +12,22 @@ from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
-from survindex.web.state import DataCache
+from survindex.web.state import DataCache, Tag
 
 log = logging.getLogger(__name__)
 ACCEPTED = ClaimFilter(status="accepted", kind="deployment")
 _LIST_COLS = ("id", "kind", "country", "supplier", "supplier_country", "technology", "aigs_category", "financier",
               "amount_usd", "year", "stage", "status", "confidence", "quote", "doc_id", "version")
+
+
+def claim_tags(store: Store, claim_id: str) -> set[Tag]:
+    """The cache tags a claim's values touch (``state.tags_of``); empty when there is no such claim."""
+    try:
+        c, _ = store.get_claim(claim_id)
+    except NotFound:
+        return set()
+    return {(kind, value) for kind, value in (("country", c.country), ("supplier", c.supplier),
+                                              ("technology", c.technology)) if value}
 
 
 def claim_summary(row: dict[str, Any]) -> dict[str, Any]:
@@ -46,8 +56,9 @@ def headline(store: Store) -> dict[str, Any]:
 def _index_headlines(store: Store) -> dict[str, Any] | None:
     try:
         from survindex import index
+        from survindex.store.aggregates import index_aggregates
 
-        result: dict[str, Any] = index.compute(index.load(store, status="accepted"))
+        result: dict[str, Any] = index.compute_aggregates(index_aggregates(store, status="accepted"))
     except Exception:  # noqa: BLE001 - the home page must not fail with the index; the SQL figures still show
         log.exception("the index could not be computed for the home page")
         return None
@@ -55,13 +66,14 @@ def _index_headlines(store: Store) -> dict[str, Any] | None:
 
 
 def home(store: Store, cache: DataCache) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
+    """The home page: the published figures and the map (SQL counts, recomputed after a change), the index's
+    headlines (SQL GROUP BY, served from the cache and refreshed in the background after a review)."""
+    def figures() -> dict[str, Any]:
         counts = dict(ss.facet(store, ss.ClaimQuery(ACCEPTED), "country", limit=300))
-        return {"title": "AI surveillance: where, who supplies, who pays", "figures": headline(store),
-                "map_values": counts, "map": world_map(counts),
-                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10),
-                "index": _index_headlines(store)}
-    return cache.get(("home",), build)
+        return {"figures": headline(store), "map_values": counts, "map": world_map(counts),
+                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10)}
+    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures),
+            "index": cache.get(("home", "index"), lambda: _index_headlines(store), stale_ok=True)}
 
 
 def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, Any]:
