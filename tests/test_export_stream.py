@@ -71,3 +71,18 @@ def test_a_client_that_goes_away_stops_the_export(tmp_path: Path, monkeypatch: p
     calls: list[str | None] = []
     asyncio.run(_drive(_app(tmp_path, monkeypatch, calls), 2))
     assert len(calls) <= 4  # of 9 batches
+
+
+def test_xlsx_goes_on_in_new_sheets_past_the_row_limit(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from survindex.export import xlsx
+    from survindex.export.schema import Field, Schema
+
+    schema = Schema(name="claims", title="t", fields=(Field("id", "string"), Field("n", "integer")))
+    rows = [{"id": f"=c{i}", "n": i} for i in range(7)]
+    path = xlsx.write(tmp_path / "c.xlsx", iter(rows), schema, per_sheet=3)
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["claims", "claims_2", "claims_3"] == xlsx.sheet_names("claims", 7, 3)
+    assert xlsx.read(path, schema) == rows  # text that looks like a formula stays text
+    assert xlsx.sheet_names("claims", 2_000_000) == ["claims", "claims_2"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, from_text, normalise, to_text
+from survindex.export.schema import Row, Schema, from_text, rows_of, to_text
 
 EXTENSION = "csv"
 MEDIATYPE = "text/csv"
@@ -17,8 +17,9 @@ def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(schema.names)
-        for row in normalise(rows, schema):
-            w.writerow([to_text(fd, row[fd.name]) for fd in schema.fields])
+        fields = schema.fields
+        for row in rows_of(rows, schema):
+            w.writerow([to_text(fd, row[fd.name]) for fd in fields])
     return path
 
 

@@ -1,4 +1,4 @@
-"""JSON: one array of objects with the schema's fields."""
+"""JSON: one array of objects with the schema's fields, one object a line (written as a stream)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, normalise
+from survindex.export.schema import Row, Schema, rows_of
 
 EXTENSION = "json"
 MEDIATYPE = "application/json"
 
 
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(normalise(rows, schema), f, ensure_ascii=False, indent=1)
-        f.write("\n")
+        f.write("[")
+        for i, row in enumerate(rows_of(rows, schema)):
+            f.write(("\n" if i == 0 else ",\n") + encode(row))
+        f.write("\n]\n")
     return path
 
 

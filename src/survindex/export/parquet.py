@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, normalise
+from survindex.export.schema import Row, Schema, rows_of
+
+BATCH = 20_000
 
 EXTENSION = "parquet"
 MEDIATYPE = "application/vnd.apache.parquet"
@@ -25,15 +28,22 @@ def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data = normalise(rows, schema)
+    arrow = _arrow_schema(schema)
+    data = rows_of(rows, schema)
+    with pq.ParquetWriter(path, arrow) as writer:  # a row group per batch: constant memory
+        while batch := list(itertools.islice(data, BATCH)):
+            writer.write_table(pa.table(_columns(batch, schema), schema=arrow))
+    return path
+
+
+def _columns(batch: list[dict[str, Any]], schema: Schema) -> dict[str, list[Any]]:
     columns = {}
     for f in schema.fields:
-        values = [r[f.name] for r in data]
+        values = [r[f.name] for r in batch]
         if f.type == "object":
             values = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True) for v in values]
         columns[f.name] = values
-    pq.write_table(pa.table(columns, schema=_arrow_schema(schema)), path)
-    return path
+    return columns
 
 
 def read(path: Path, schema: Schema) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,19 +70,24 @@ def _clean(field: Field, value: Any) -> Any:
     return dict(value)
 
 
-def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
-    """Rows with exactly the schema's fields, typed; raises SchemaError on unknown fields."""
+def rows_of(rows: Iterable[Row], schema: Schema) -> Iterator[dict[str, Any]]:
+    """Rows with exactly the schema's fields, typed, one at a time (writers stream: constant memory); raises
+    SchemaError on unknown fields."""
     names = set(schema.names)
-    out = []
+    fields = schema.fields
     for i, row in enumerate(rows):
-        extra = set(row) - names
-        if extra:
+        if not names.issuperset(row):
+            extra = set(row) - names
             raise SchemaError(f"{schema.name} row {i}: fields not in the schema: {', '.join(sorted(extra))}")
         try:
-            out.append({f.name: _clean(f, row.get(f.name)) for f in schema.fields})
+            yield {f.name: _clean(f, row.get(f.name)) for f in fields}
         except (TypeError, ValueError) as exc:
             raise SchemaError(f"{schema.name} row {i}: {exc}") from exc
-    return out
+
+
+def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
+    """``rows_of`` as a list."""
+    return list(rows_of(rows, schema))
 
 
 def to_text(field: Field, value: Any) -> str:
