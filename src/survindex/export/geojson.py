@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, rows_of
+from survindex.export.schema import Row, Schema, encode, rows_of
 
 EXTENSION = "geojson"
 MEDIATYPE = "application/geo+json"
@@ -22,16 +22,15 @@ def _centroids() -> Mapping[str, tuple[float, float]]:
 
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
     points = _centroids() if schema.geo_field else {}
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    with open(path, "w", encoding="utf-8") as f:  # streamed: one feature a line
-        f.write('{"type": "FeatureCollection", "features": [')
+    with open(path, "wb") as f:  # streamed: one feature a line
+        f.write(b'{"type": "FeatureCollection", "features": [')
         for i, row in enumerate(rows_of(rows, schema)):
             iso = row.get(schema.geo_field) if schema.geo_field else None
             point = points.get(iso) if iso else None
             geometry = {"type": "Point", "coordinates": list(point)} if point else None
-            f.write(("\n" if i == 0 else ",\n") + encode({"type": "Feature", "geometry": geometry,
-                                                           "properties": row}))
-        f.write("\n]}\n")
+            f.write((b"\n" if i == 0 else b",\n") + encode({"type": "Feature", "geometry": geometry,
+                                                             "properties": row}))
+        f.write(b"\n]}\n")
     return path
 
 

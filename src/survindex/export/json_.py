@@ -7,19 +7,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, rows_of
+from survindex.export.schema import Row, Schema, encode, rows_of
 
 EXTENSION = "json"
 MEDIATYPE = "application/json"
 
 
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("[")
+    with open(path, "wb") as f:
+        f.write(b"[")
         for i, row in enumerate(rows_of(rows, schema)):
-            f.write(("\n" if i == 0 else ",\n") + encode(row))
-        f.write("\n]\n")
+            f.write((b"\n" if i == 0 else b",\n") + encode(row))
+        f.write(b"\n]\n")
     return path
 
 

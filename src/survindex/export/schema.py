@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,17 +70,31 @@ def _clean(field: Field, value: Any) -> Any:
     return dict(value)
 
 
+def _cleaner(field: Field) -> Callable[[Any], Any]:
+    """``_clean`` for one field, with a fast path for a value already of the field's type."""
+    t = field.type
+    if t == "string":
+        return lambda v: v if type(v) is str and v else _clean(field, v)
+    if t == "integer":
+        return lambda v: v if type(v) is int else _clean(field, v)
+    if t == "number":
+        return lambda v: v if type(v) is float and math.isfinite(v) else _clean(field, v)
+    if t == "boolean":
+        return lambda v: v if type(v) is bool else _clean(field, v)
+    return lambda v: _clean(field, v)
+
+
 def rows_of(rows: Iterable[Row], schema: Schema) -> Iterator[dict[str, Any]]:
     """Rows with exactly the schema's fields, typed, one at a time (writers stream: constant memory); raises
     SchemaError on unknown fields."""
     names = set(schema.names)
-    fields = schema.fields
+    cleaners = [(f.name, _cleaner(f)) for f in schema.fields]
     for i, row in enumerate(rows):
         if not names.issuperset(row):
             extra = set(row) - names
             raise SchemaError(f"{schema.name} row {i}: fields not in the schema: {', '.join(sorted(extra))}")
         try:
-            yield {f.name: _clean(f, row.get(f.name)) for f in fields}
+            yield {name: clean(row.get(name)) for name, clean in cleaners}
         except (TypeError, ValueError) as exc:
             raise SchemaError(f"{schema.name} row {i}: {exc}") from exc
 
@@ -88,6 +102,16 @@ def rows_of(rows: Iterable[Row], schema: Schema) -> Iterator[dict[str, Any]]:
 def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
     """``rows_of`` as a list."""
     return list(rows_of(rows, schema))
+
+
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON of a row (orjson; the standard library for what orjson refuses, such as huge ints)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def to_text(field: Field, value: Any) -> str:

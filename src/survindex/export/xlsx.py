@@ -1,4 +1,4 @@
-"""XLSX (openpyxl, write-only: streamed, constant memory): a header row, then the rows; arrays and objects as JSON
+"""XLSX (written as a stream, constant memory; read back with openpyxl): a header row, then the rows; arrays and objects as JSON
 text; text never becomes a formula; numbers keep 15 significant digits (Excel's precision). A sheet holds at most
 Excel's 1,048,576 rows: past that the rows go on in sheets ``<name>_2``, ``<name>_3``, ... (each with the header),
 and ``read`` reads every sheet back in order."""
@@ -6,9 +6,11 @@ and ``read`` reads every sheet back in order."""
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from survindex.export.schema import Field, Row, Schema, from_text, rows_of, to_text
 
@@ -24,39 +26,107 @@ def sheet_names(name: str, rows: int, per_sheet: int = MAX_ROWS - 1) -> list[str
     return [name[:31]] + [f"{name[:28]}_{i}" for i in range(2, n + 1)]
 
 
-def write(path: Path, rows: Iterable[Row], schema: Schema, per_sheet: int = MAX_ROWS - 1) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_STYLES = (f'<styleSheet {_NS}><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+           '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+           '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
-    wb = Workbook(write_only=True)
-    ws, filled, sheets = None, per_sheet, 0
-    kinds = [f.type in ("integer", "number", "boolean") for f in schema.fields]
-    for row in rows_of(rows, schema):
-        if filled == per_sheet:
-            sheets += 1
-            ws = wb.create_sheet(schema.name[:31] if sheets == 1 else f"{schema.name[:28]}_{sheets}")
-            ws.append(list(schema.names))
-            filled = 0
-        assert ws is not None
-        cells: list[Any] = []
-        for field, numeric in zip(schema.fields, kinds):
-            value = row[field.name]
-            if value is None or numeric:
-                cells.append(value)
-                continue
-            text = _ILLEGAL.sub("\ufffd", to_text(field, value))
-            if text[:1] == "=":  # stays text: no formula injection
-                cell = WriteOnlyCell(ws, value=text)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(text)
-        ws.append(cells)
-        filled += 1
-    if ws is None:
-        wb.create_sheet(schema.name[:31]).append(list(schema.names))
-    wb.save(path)
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _text_cell(ref: str, text: str) -> str:
+    """A text cell as an inline string: always text, never a formula, whatever it starts with."""
+    text = _ILLEGAL.sub("\ufffd", text).translate(_ESCAPES)
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _row(r: int, cols: list[str], fields: tuple[Field, ...], row: dict[str, Any]) -> str:
+    cells = []
+    for col, field in zip(cols, fields):
+        value = row[field.name]
+        if value is None:
+            continue
+        ref = f"{col}{r}"
+        if field.type == "boolean":
+            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        elif field.type == "integer":
+            cells.append(f'<c r="{ref}"><v>{int(value)}</v></c>')
+        elif field.type == "number":
+            cells.append(f'<c r="{ref}"><v>{float(value)!r}</v></c>')
+        else:
+            cells.append(_text_cell(ref, to_text(field, value)))
+    return f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def write(path: Path, rows: Iterable[Row], schema: Schema, per_sheet: int = MAX_ROWS - 1) -> Path:
+    """The rows as a workbook, streamed: each sheet's XML goes straight into the zip as rows come (a minimal
+    SpreadsheetML package of inline strings, read by Excel, LibreOffice and openpyxl)."""
+    cols = [_letters(i) for i in range(1, len(schema.fields) + 1)]
+    header = "".join(_text_cell(f"{c}1", n) for c, n in zip(cols, schema.names))
+    names: list[str] = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        sheet: Any = None
+        filled = per_sheet
+        for row in rows_of(rows, schema):
+            if filled == per_sheet:
+                sheet = _next_sheet(zf, sheet, names, schema.name, header)
+                filled = 0
+            filled += 1
+            sheet.write(_row(filled + 1, cols, schema.fields, row).encode("utf-8"))
+        if sheet is None:
+            sheet = _next_sheet(zf, None, names, schema.name, header)
+        _close_sheet(sheet)
+        _package(zf, names)
     return path
+
+
+def _next_sheet(zf: zipfile.ZipFile, sheet: Any, names: list[str], name: str, header: str) -> Any:
+    if sheet is not None:
+        _close_sheet(sheet)
+    names.append(name[:31] if not names else f"{name[:28]}_{len(names) + 1}")
+    sheet = zf.open(f"xl/worksheets/sheet{len(names)}.xml", "w", force_zip64=True)
+    sheet.write(f'{_XML}<worksheet {_NS}><sheetData><row r="1">{header}</row>'.encode("utf-8"))
+    return sheet
+
+
+def _close_sheet(sheet: Any) -> None:
+    sheet.write(b"</sheetData></worksheet>")
+    sheet.close()
+
+
+def _package(zf: zipfile.ZipFile, names: list[str]) -> None:
+    n = len(names)
+    sheets = "".join(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1))
+    zf.writestr("xl/workbook.xml", f'{_XML}<workbook {_NS} xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>')
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, n + 1))
+    rels += f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+    zf.writestr("xl/_rels/workbook.xml.rels", f'{_XML}<Relationships xmlns="{_PKG}">{rels}</Relationships>')
+    zf.writestr("xl/styles.xml", _XML + _STYLES)
+    zf.writestr("_rels/.rels", f'{_XML}<Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
+                               f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT}.worksheet+xml"/>'
+                        for i in range(1, n + 1))
+    zf.writestr("[Content_Types].xml", (
+        f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>{overrides}</Types>'))
 
 
 def _back(field: Field, value: Any) -> Any:

@@ -1,5 +1,6 @@
 """Indexes for a million claims: the index's GROUP BY queries read covering indexes in group order (no table
-scan, no sort), and the review queue pages by key on (status, confidence, id) at any depth."""
+scan, no sort), the review queue and the profile pages read claims in review order by key at any depth, and
+exports read the claims of a status in id order by key."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ INDEXES = {
     "ix_claims_index_supplier": '"kind", "status", "country", "supplier", "supplier_country", "supplier_resolved", '
                                 '"year", "negated", "superseded_by"',
     "ix_claims_review": '"status", "negated", "superseded_by", "confidence", "id"',
+    # exports and the report's downloads: the counted claims of a status in id order, read by key
+    "ix_claims_export": '"status", "negated", "superseded_by", "id"',
     # the profile pages' claims in review order (these replace release 0.2's (country, status) and the like)
     "ix_claims_country_review": '"country", "status", "confidence", "id"',
     "ix_claims_supplier_review": '"supplier", "status", "confidence", "id"',
