@@ -7,19 +7,29 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, from_text, rows_of, to_text
+from survindex.export.schema import Row, Schema, from_text, text_of, write_with
 
 EXTENSION = "csv"
 MEDIATYPE = "text/csv"
 
 
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.f = open(path, "w", encoding="utf-8", newline="")
+        self.w = csv.writer(self.f, lineterminator="\r\n")
+        self.w.writerow(schema.names)
+        self.cells = [(fd.name, text_of(fd)) for fd in schema.fields]
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        cells = self.cells
+        self.w.writerows([[text(row[name]) for name, text in cells] for row in rows])
+
+    def close(self) -> None:
+        self.f.close()
+
+
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\r\n")
-        w.writerow(schema.names)
-        fields = schema.fields
-        for row in rows_of(rows, schema):
-            w.writerow([to_text(fd, row[fd.name]) for fd in fields])
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

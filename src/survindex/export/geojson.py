@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, encode, rows_of
+from survindex.export.schema import Row, Schema, encode, write_with
 
 EXTENSION = "geojson"
 MEDIATYPE = "application/geo+json"
@@ -20,17 +20,32 @@ def _centroids() -> Mapping[str, tuple[float, float]]:
     return centroids()
 
 
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.points = _centroids() if schema.geo_field else {}
+        self.geo = schema.geo_field
+        self.f = open(path, "wb")  # streamed: one feature a line
+        self.f.write(b'{"type": "FeatureCollection", "features": [')
+        self.sep = b"\n"
+
+    def _feature(self, row: dict[str, Any]) -> bytes:
+        iso = row.get(self.geo) if self.geo else None
+        point = self.points.get(iso) if iso else None
+        geometry = {"type": "Point", "coordinates": list(point)} if point else None
+        return encode({"type": "Feature", "geometry": geometry, "properties": row})
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.f.write(self.sep + b",\n".join(map(self._feature, rows)))
+            self.sep = b",\n"
+
+    def close(self) -> None:
+        self.f.write(b"\n]}\n")
+        self.f.close()
+
+
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    points = _centroids() if schema.geo_field else {}
-    with open(path, "wb") as f:  # streamed: one feature a line
-        f.write(b'{"type": "FeatureCollection", "features": [')
-        for i, row in enumerate(rows_of(rows, schema)):
-            iso = row.get(schema.geo_field) if schema.geo_field else None
-            point = points.get(iso) if iso else None
-            geometry = {"type": "Point", "coordinates": list(point)} if point else None
-            f.write((b"\n" if i == 0 else b",\n") + encode({"type": "Feature", "geometry": geometry,
-                                                             "properties": row}))
-        f.write(b"\n]}\n")
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

@@ -7,18 +7,30 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, encode, rows_of
+from survindex.export.schema import Row, Schema, encode, write_with
 
 EXTENSION = "json"
 MEDIATYPE = "application/json"
 
 
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.f = open(path, "wb")
+        self.f.write(b"[")
+        self.sep = b"\n"
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.f.write(self.sep + b",\n".join(map(encode, rows)))
+            self.sep = b",\n"
+
+    def close(self) -> None:
+        self.f.write(b"\n]\n")
+        self.f.close()
+
+
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    with open(path, "wb") as f:
-        f.write(b"[")
-        for i, row in enumerate(rows_of(rows, schema)):
-            f.write((b"\n" if i == 0 else b",\n") + encode(row))
-        f.write(b"\n]\n")
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, rows_of
+from survindex.export.schema import Row, Schema, write_with
 
 BATCH = 20_000
 
@@ -24,15 +23,35 @@ def _arrow_schema(schema: Schema) -> Any:
     return pa.schema([pa.field(f.name, types[f.type]) for f in schema.fields])
 
 
-def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class Writer:
+    """A row group per batch: constant memory."""
 
-    arrow = _arrow_schema(schema)
-    data = rows_of(rows, schema)
-    with pq.ParquetWriter(path, arrow) as writer:  # a row group per batch: constant memory
-        while batch := list(itertools.islice(data, BATCH)):
-            writer.write_table(pa.table(_columns(batch, schema), schema=arrow))
+    def __init__(self, path: Path, schema: Schema) -> None:
+        import pyarrow.parquet as pq
+
+        self.schema, self.arrow = schema, _arrow_schema(schema)
+        self.w = pq.ParquetWriter(path, self.arrow)
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.pending += rows
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self.w.write_table(pa.table(_columns(self.pending, self.schema), schema=self.arrow))
+            self.pending = []
+
+    def close(self) -> None:
+        self._flush()
+        self.w.close()
+
+
+def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 Row = Mapping[str, Any]
 TYPES = ("string", "integer", "number", "boolean", "array", "object")
@@ -112,6 +113,39 @@ def encode(value: Any) -> bytes:
         return orjson.dumps(value)
     except TypeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def text_of(field: Field) -> Callable[[Any], str]:
+    """``to_text`` for one field, as a function (what the writers call once per cell)."""
+    t = field.type
+    if t == "string":
+        return lambda v: "" if v is None else v if type(v) is str else str(v)
+    if t == "integer":
+        return lambda v: "" if v is None else str(v)
+    return lambda v: to_text(field, v)
+
+
+def batches(rows: Iterable[Row], schema: Schema, size: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """``rows_of`` in lists of ``size``: what a writer's ``add`` takes."""
+    it = rows_of(rows, schema)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+class Writer(Protocol):
+    """One open export file: ``add`` normalised rows (``rows_of``), then ``close``."""
+
+    def add(self, rows: list[dict[str, Any]]) -> None: ...
+    def close(self) -> None: ...
+
+
+def write_with(writer: Writer, rows: Iterable[Row], schema: Schema) -> None:
+    """Stream ``rows`` through ``writer`` a batch at a time, then close it."""
+    try:
+        for batch in batches(rows, schema):
+            writer.add(batch)
+    finally:
+        writer.close()
 
 
 def to_text(field: Field, value: Any) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from survindex.export.schema import Field, Row, Schema, from_text, rows_of, to_text
+from survindex.export.schema import Field, Row, Schema, from_text, text_of, write_with
 
 EXTENSION = "xlsx"
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,43 +54,59 @@ def _text_cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _row(r: int, cols: list[str], fields: tuple[Field, ...], row: dict[str, Any]) -> str:
-    cells = []
-    for col, field in zip(cols, fields):
-        value = row[field.name]
-        if value is None:
-            continue
-        ref = f"{col}{r}"
-        if field.type == "boolean":
-            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-        elif field.type == "integer":
-            cells.append(f'<c r="{ref}"><v>{int(value)}</v></c>')
-        elif field.type == "number":
-            cells.append(f'<c r="{ref}"><v>{float(value)!r}</v></c>')
-        else:
-            cells.append(_text_cell(ref, to_text(field, value)))
-    return f'<row r="{r}">{"".join(cells)}</row>'
+def _cell(col: str, field: Field) -> Callable[[int, Any], str]:
+    """The cell of one column as a function of (row number, value)."""
+    if field.type == "boolean":
+        return lambda r, v: f'<c r="{col}{r}" t="b"><v>{int(v)}</v></c>'
+    if field.type == "integer":
+        return lambda r, v: f'<c r="{col}{r}"><v>{int(v)}</v></c>'
+    if field.type == "number":
+        return lambda r, v: f'<c r="{col}{r}"><v>{float(v)!r}</v></c>'
+    text = text_of(field)
+    return lambda r, v: _text_cell(f"{col}{r}", text(v))
+
+
+class Writer:
+    """The rows as a workbook, streamed: each sheet's XML goes straight into the zip as rows come (a minimal
+    SpreadsheetML package of inline strings, read by Excel, LibreOffice and openpyxl)."""
+
+    def __init__(self, path: Path, schema: Schema, per_sheet: int = MAX_ROWS - 1) -> None:
+        cols = [_letters(i) for i in range(1, len(schema.fields) + 1)]
+        self.header = "".join(_text_cell(f"{c}1", n) for c, n in zip(cols, schema.names))
+        self.cells = [(f.name, _cell(c, f)) for c, f in zip(cols, schema.fields)]
+        self.name, self.per_sheet, self.filled = schema.name, per_sheet, per_sheet
+        self.names: list[str] = []
+        self.zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.sheet: Any = None
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        out: list[str] = []
+        for row in rows:
+            if self.filled == self.per_sheet:
+                self._write(out)
+                self.sheet = _next_sheet(self.zf, self.sheet, self.names, self.name, self.header)
+                self.filled = 0
+            self.filled += 1
+            r = self.filled + 1
+            out.append(f'<row r="{r}">' + "".join([cell(r, row[name]) for name, cell in self.cells
+                                                   if row[name] is not None]) + "</row>")
+        self._write(out)
+
+    def _write(self, out: list[str]) -> None:
+        if out:
+            self.sheet.write("".join(out).encode("utf-8"))
+            out.clear()
+
+    def close(self) -> None:
+        if self.sheet is None:
+            self.sheet = _next_sheet(self.zf, None, self.names, self.name, self.header)
+        _close_sheet(self.sheet)
+        _package(self.zf, self.names)
+        self.zf.close()
 
 
 def write(path: Path, rows: Iterable[Row], schema: Schema, per_sheet: int = MAX_ROWS - 1) -> Path:
-    """The rows as a workbook, streamed: each sheet's XML goes straight into the zip as rows come (a minimal
-    SpreadsheetML package of inline strings, read by Excel, LibreOffice and openpyxl)."""
-    cols = [_letters(i) for i in range(1, len(schema.fields) + 1)]
-    header = "".join(_text_cell(f"{c}1", n) for c, n in zip(cols, schema.names))
-    names: list[str] = []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        sheet: Any = None
-        filled = per_sheet
-        for row in rows_of(rows, schema):
-            if filled == per_sheet:
-                sheet = _next_sheet(zf, sheet, names, schema.name, header)
-                filled = 0
-            filled += 1
-            sheet.write(_row(filled + 1, cols, schema.fields, row).encode("utf-8"))
-        if sheet is None:
-            sheet = _next_sheet(zf, None, names, schema.name, header)
-        _close_sheet(sheet)
-        _package(zf, names)
+    write_with(Writer(path, schema, per_sheet), rows, schema)
     return path
 
 

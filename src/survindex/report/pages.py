@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, country_rows, write_all
-from survindex.export import datapackage
-from survindex.export.datapackage import Resource
-from survindex.export.rows import financing_by_country_rows
-from survindex.index import Aggregates
+from survindex.export import FORMATS
 from survindex.model import AIGS_CATEGORIES, vocabulary
 from survindex.report import charts
 from survindex.report.map import locator_svg, overlay_svg, world_svg
@@ -29,82 +23,6 @@ def _sources() -> dict[str, dict[str, Any]]:
 
     data: dict[str, dict[str, Any]] = ref.sources()
     return data
-
-
-def country_downloads(site: Site, agg: Aggregates) -> None:
-    """The index per country in every format, and index.json."""
-    out = site.out / DATA
-    site.resources += write_all(out, country_rows(site.index, financing_by_country_rows(agg.financing)),
-                                COUNTRY_SCHEMA)
-    with open(out / "index.json", "w", encoding="utf-8") as f:
-        json.dump(site.index, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-
-
-def write_claims(url: str, status: str, min_confidence: float | None, as_of: date | None, fmt: str,
-                 out: Path) -> Path:
-    """One format of the claims download, read from the database in batches (run in a worker process)."""
-    from survindex.store import Store
-    from survindex.store.published import Selection
-
-    store = Store(url)
-    try:
-        module = FORMATS[fmt]
-        rows = Selection(store, status, min_confidence, as_of).claim_rows()
-        return Path(module.write(out / f"{CLAIM_SCHEMA.name}.{module.EXTENSION}", rows, CLAIM_SCHEMA))
-    finally:
-        store.close()
-
-
-class ClaimDownloads:
-    """The claims download in every format, each written by a worker process while the pages are rendered (or
-    one after the other, in this process, with no workers)."""
-
-    def __init__(self, site: Site, workers: int) -> None:
-        self.site, self.workers = site, workers
-        self.resources: list[Resource] = []
-
-    def __enter__(self) -> "ClaimDownloads":
-        (self.site.out / DATA).mkdir(parents=True, exist_ok=True)
-        sel = self.site.selection
-        args = (sel.store.url, sel.status, sel.min_confidence, sel.as_of)
-        order = sorted(FORMATS, key=lambda f: f != "xlsx")  # the slowest first
-        if self.workers:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-            self.futures = {f: self.pool.submit(write_claims, *args, f, self.site.out / DATA) for f in order}
-        else:
-            self.futures = {}
-            for f in order:
-                write_claims(*args, f, self.site.out / DATA)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for f in self.futures.values():
-            f.result()
-        if self.workers:
-            self.pool.shutdown()
-        for fmt in FORMATS:
-            module = FORMATS[fmt]
-            path = self.site.out / DATA / f"{CLAIM_SCHEMA.name}.{module.EXTENSION}"
-            self.resources.append(Resource(path=path, schema=CLAIM_SCHEMA, format=fmt, mediatype=module.MEDIATYPE))
-
-
-def data_package(site: Site, claim_resources: list[Resource]) -> None:
-    """datapackage.json over every download, its sources the reference tables and the documents cited."""
-    sources = [{"title": s.get("title", k), "path": s.get("url", ""), **({"publisher": s["publisher"]}
-               if s.get("publisher") else {})} for k, s in _sources().items()]
-    docs: dict[str, tuple[str, str | None]] = {}
-    for d in site.selection.documents():
-        if d.url and (d.url not in docs or d.id > docs[d.url][0]):
-            docs[d.url] = (d.id, d.title)
-    sources += [{"title": title or url, "path": url} for url, (_, title) in sorted(docs.items())]
-    datapackage.write(site.out / DATA / "datapackage.json", [*site.resources, *claim_resources],
-                      title="survindex: AI surveillance index",
-                      description=f"The index per country and every claim behind it (status={site.status}).",
-                      sources=sources, created=site.created)
 
 
 def _tech_values(site: Site) -> dict[str, int]:
@@ -138,7 +56,7 @@ def home(site: Site) -> None:
 
 def _claim_views(site: Site, iso3: str) -> Iterator[dict[str, Any]]:
     for c, doc in site.selection.country_claims(iso3):
-        yield {"c": c, "doc": doc, "supplier_href": site.supplier_href(c.supplier or "")}
+        yield {"c": c, "doc": doc, "supplier_href": site.supplier_href(c.supplier or "") if c.supplier else None}
 
 
 def country(site: Site, iso3: str) -> None:
@@ -177,8 +95,9 @@ def simple(site: Site, name: str, **ctx: Any) -> None:
     site.render(f"{name}.html", f"{name}.html", **ctx)
 
 
-def jobs(site: Site) -> list[Callable[[], None]]:
-    """One callable per page, so the builder can show progress."""
+def jobs(site: Site, countries: bool = True) -> list[Callable[[], None]]:
+    """One callable per page, so the builder can show progress (``countries=False``: all but the country pages,
+    which worker processes render)."""
     out: list[Callable[[], None]] = [
         partial(home, site),
         partial(simple, site, "countries"),
@@ -188,7 +107,7 @@ def jobs(site: Site) -> list[Callable[[], None]]:
                 documents_count=site.selection.document_count()),
         partial(simple, site, "downloads", formats=FORMATS),
     ]
-    out += [partial(country, site, iso) for iso in site.index["countries_detail"]]
+    out += [partial(country, site, iso) for iso in site.index["countries_detail"]] if countries else []
     out += [partial(supplier, site, name) for name in site.index["by_supplier"]]
     out += [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]
     return out

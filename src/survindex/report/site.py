@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from survindex.export.datapackage import Resource
 from survindex.index import compute_aggregates
 from survindex.model import Document, vocabulary
-from survindex.report import pages
+from survindex.report import downloads, pages
 from survindex.report.map import base_svg
 from survindex.store import Store
 from survindex.store.aggregates import index_aggregates
@@ -130,9 +130,9 @@ def copy_static(out: Path) -> None:
 def build_site(store: Store, out: Path, *, status: str = "accepted", min_confidence: float | None = None,
                as_of: date | None = None, progress: bool = True,
                log: Callable[[str], None] = lambda _m: None, workers: int | None = None) -> Path:
-    """Build the report into ``out``; returns the path of ``index.html``. The claims download is written by
-    ``workers`` processes beside the pages (default: 2 when there are more than 20,000 claims), each reading the
-    database in batches."""
+    """Build the report into ``out``; returns the path of ``index.html``. The claims downloads and the country
+    pages are written by ``workers`` processes (default: 2 when there are more than 20,000 claims), each reading
+    the database in batches, while this one renders the other pages."""
     sel = Selection(store, status, min_confidence, as_of)
     n = sel.count()
     log(f"{n} claims selected (status={status}, min_confidence={min_confidence}, as_of={as_of})")
@@ -142,12 +142,14 @@ def build_site(store: Store, out: Path, *, status: str = "accepted", min_confide
                 created=datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
     out.mkdir(parents=True, exist_ok=True)
     copy_static(out)
+    downloads.country_downloads(site, agg)
+    spec = downloads.Spec(store.url, status, min_confidence, as_of, out, site.created, n)
     workers = (2 if n > 20_000 else 0) if workers is None else workers
-    with pages.ClaimDownloads(site, workers) as claims_files:
-        jobs: list[Callable[[], object]] = [partial(pages.country_downloads, site, agg), *pages.jobs(site)]
-        for job in _progress(jobs, f"building report ({len(jobs)} steps)", progress):
+    with downloads.Work(site, spec, workers) as work:
+        jobs = pages.jobs(site, countries=False)
+        for job in _progress(jobs, f"building report ({len(jobs)} pages here, the rest in workers)", progress):
             job()
-    pages.data_package(site, claims_files.resources)
+    downloads.data_package(site, work.resources())
     return out / "index.html"
 
 

@@ -12,16 +12,18 @@ from typing import Any
 
 from sqlalchemy import Text, case, func, or_, select, type_coerce
 
-from survindex.model import CLAIM_FIELDS, Claim, Document
+from survindex.model import CLAIM_FIELDS, Document
 from survindex.store import schema as s
 from survindex.store.aggregates import counted
-from survindex.store.core import Store, _row_claim
+from survindex.store.core import Store
 
 _DOC_COLS = ("title", "url", "publisher", "published", "meta")
 _KIND_ORDER = {"deployment": 0, "financing": 1, "membership": 2, "supplier_reach": 3}
 
 
 _JSON_COLS = ("original", "evidence", "citations")
+_SHOWN = ("id", "doc_id", "kind", "status", "technology", "supplier", "supplier_resolved", "financier", "amount_usd",
+          "year", "stage", "confidence", "quote", "location", "extractor", "extractor_version")  # on a country page
 
 
 def _json(value: Any, empty: type) -> Any:
@@ -83,16 +85,21 @@ class Selection:
                 return
             last = rows[-1].id
 
-    def country_claims(self, iso3: str) -> Iterator[tuple[Claim, Document | None]]:
+    def country_claims(self, iso3: str) -> Iterator[tuple[Any, Document | None]]:
         """The claims behind a country's profile (deployments; financing naming a technology), by kind,
-        technology, year and id, each with its document (no text)."""
-        c = s.claims.c
+        technology, year and id: rows with the claim's displayed fields as attributes, each with its document
+        (no text; one object per document)."""
+        c, d = s.claims.c, s.documents.c
         kind = case(_KIND_ORDER, value=c.kind, else_=9)
-        q = (self._joined().where(c.country == iso3, self._profile())
+        q = (select(*(c[f] for f in _SHOWN), *(d[col].label(f"doc_{col}") for col in _DOC_COLS))
+             .outerjoin(s.documents, d.id == c.doc_id).where(*self.where(), c.country == iso3, self._profile())
              .order_by(kind, func.coalesce(c.technology, ""), func.coalesce(c.year, 0), c.id))
+        docs: dict[str, Document | None] = {}
         with self.store.engine.connect() as conn:
             for r in conn.execute(q.execution_options(yield_per=2000)):
-                yield _row_claim(r), _doc(r)
+                if r.doc_id not in docs:
+                    docs[r.doc_id] = _doc(r)
+                yield r, docs[r.doc_id]
 
     def _profile(self) -> Any:
         c = s.claims.c
