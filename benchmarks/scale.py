@@ -93,12 +93,13 @@ def growth(rows: list[dict[str, Any]]) -> None:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = (f"{'db':<10} {'claims':>6} {'operation':<38} {'time':>9} {'p99':>8} {'RSS MB':>7} {'growth':>6} "
+    head = (f"{'db':<10} {'claims':>6} {'operation':<38} {'time':>9} {'cpu':>7} {'p99':>8} {'RSS MB':>7} {'growth':>6} "
             f"{'baseline':>9} {'ratio':>6}  baseline")
     lines = [head, "-" * len(head)]
     for r in rows:
         p99 = f"{r['p99_ms']:.0f}ms" if "p99_ms" in r else ""
-        lines.append(f"{r['db']:<10} {label(r['claims']):>6} {r['op'][:38]:<38} {r['seconds']:>8.3f}s {p99:>8} "
+        cpu = f"{r['cpu_s']:.1f}s" if "cpu_s" in r else ""
+        lines.append(f"{r['db']:<10} {label(r['claims']):>6} {r['op'][:38]:<38} {r['seconds']:>8.3f}s {cpu:>7} {p99:>8} "
                      f"{r.get('rss_mb', ''):>7} {r.get('growth', ''):>6} "
                      f"{(str(r['baseline_s']) + 's') if 'baseline_s' in r else '':>9} {r.get('ratio', ''):>6}  "
                      f"{r.get('baseline', '')}")

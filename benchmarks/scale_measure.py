@@ -40,7 +40,8 @@ def timed(cmd: list[str], stdout: Any = subprocess.DEVNULL, env: dict[str, str] 
     if proc.returncode != 0:
         err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
         raise RuntimeError(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {err}")
-    return {"seconds": round(seconds, 3), "rss_mb": round(usage.ru_maxrss / 1024)}
+    return {"seconds": round(seconds, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "rss_mb": round(usage.ru_maxrss / 1024)}
 
 
 def _sqlite_path(db: str) -> str:

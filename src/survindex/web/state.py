@@ -48,6 +48,7 @@ class DataCache:
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._stale: dict[Any, Any] = {}
         self._refreshing: set[Any] = set()
+        self._flights: dict[Any, threading.Lock] = {}
         self._version: tuple[int, int] | None = None
         self._checked = 0.0
 
@@ -110,9 +111,19 @@ class DataCache:
                 if start:
                     threading.Thread(target=self._refresh, args=(key, compute, version), daemon=True).start()
                 return old  # type: ignore[no-any-return]
-        computed = compute()
-        self.put(key, computed, version, stale_ok)
-        return computed
+        with self._flight(key):  # one computes, the others wait for its result (no stampede on a cold key)
+            found, value = self.peek(key)
+            if found:
+                return value  # type: ignore[no-any-return]
+            computed = compute()
+            self.put(key, computed, version, stale_ok)
+            return computed
+
+    def _flight(self, key: Any) -> threading.Lock:
+        with self._lock:
+            if len(self._flights) > 4 * self.size:
+                self._flights = {k: v for k, v in self._flights.items() if v.locked()}
+            return self._flights.setdefault(key, threading.Lock())
 
     def _refresh(self, key: Any, compute: Callable[[], Any], version: tuple[int, int] | None) -> None:
         try:

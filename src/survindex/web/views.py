@@ -83,8 +83,10 @@ def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, An
 
 
 def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
+    """A country's profile: its counts and facets (cached until a change touches the country) and one page of
+    its claims (read by index)."""
     iso3 = iso3.upper()
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(country=iso3, include_negated=True))
         by_status = dict(ss.facet(store, everything, "status"))
         total = sum(by_status.values())
@@ -97,13 +99,13 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
             "by_status": by_status,
             "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
                                                   "financier", "year")),
-            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
         }
-    return cache.get(("country", iso3, page.limit, page.offset), build)
+    return {**cache.get(("country", iso3), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page)}
 
 
 def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(supplier=name))
         total = ss.count(store, everything)
         if total == 0:
@@ -113,23 +115,23 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
         hq = ss.facet(store, everything, "supplier_country", limit=1)
         return {"title": name, "name": name, "headquarters": hq[0][0] if hq else None, "total_claims": total,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
-                "accepted": _facets(store, accepted, ("technology", "country", "stage")),
-                **_claims_page(store, everything, page)}
-    return cache.get(("supplier", name, page.limit, page.offset), build)
+                "accepted": _facets(store, accepted, ("technology", "country", "stage"))}
+    return {**cache.get(("supplier", name), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(supplier=name)), page)}
 
 
 def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str, Any]:
     tech = vocabulary().technologies.get(key)
     if tech is None:
         raise NotFound(f"no technology {key}")
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         accepted = ss.ClaimQuery(ClaimFilter(technology=key, status="accepted"))
         everything = ss.ClaimQuery(ClaimFilter(technology=key))
         return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
-                "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                **_claims_page(store, everything, page)}
-    return cache.get(("technology", key, page.limit, page.offset), build)
+                "accepted": _facets(store, accepted, ("country", "supplier", "stage"))}
+    return {**cache.get(("technology", key), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(technology=key)), page)}
 
 
 def technologies() -> dict[str, Any]:
@@ -160,13 +162,19 @@ def claim(store: Store, claim_id: str) -> dict[str, Any]:
             "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
 
 
-def search(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+def search(store: Store, filters: Filters, page: Page, cache: DataCache | None = None) -> dict[str, Any]:
+    """Search results: the matching documents, count and facets (cached per query when a cache is given, until
+    anything changes) and one page of the matching claims."""
     q = filters.query
-    docs = ss.search_documents(store, q.q, limit=10) if q.q else []
+    def summary() -> dict[str, Any]:
+        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [],
+                "total": ss.count(store, q), "facets": _facets(store, q, ("technology", "country", "supplier",
+                                                                            "status"))}
+    key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
     return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
-            "total": ss.count(store, q), "limit": page.limit, "offset": page.offset,
-            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")],
-            "documents": docs, "facets": _facets(store, q, ("technology", "country", "supplier", "status"))}
+            **(cache.get(key, summary) if cache is not None else summary()), "limit": page.limit,
+            "offset": page.offset,
+            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")]}
 
 
 def corrections(store: Store, page: Page) -> dict[str, Any]:

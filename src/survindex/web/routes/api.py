@@ -132,7 +132,8 @@ def stats(request: Request) -> Response:
 
 @router.get("/search", summary="Full-text search over documents and claims, with filters")
 def search(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    return json_response({"ok": True, **views.search(app_state(request).store, f, p)})
+    st = app_state(request)
+    return json_response({"ok": True, **views.search(st.store, f, p, st.cache)})
 
 
 @router.get("/corrections", summary="The public corrections log")
