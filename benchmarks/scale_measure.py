@@ -159,7 +159,7 @@ def queue_depth(db: str) -> dict[str, dict[str, Any]]:
         n = c.execute(text("SELECT count(*) FROM claims WHERE status = 'unreviewed' AND negated = false "
                            "AND superseded_by IS NULL")).scalar_one()
         last = c.execute(text("SELECT confidence, id FROM claims WHERE status = 'unreviewed' AND negated = false "
-                              "AND superseded_by IS NULL ORDER BY confidence DESC, id LIMIT 1 OFFSET :o"),
+                              "AND superseded_by IS NULL ORDER BY confidence DESC, id DESC LIMIT 1 OFFSET :o"),
                          {"o": max(0, n - 51)}).one()
         ncase = c.execute(text("SELECT count(*) FROM cases WHERE unreviewed > 0")).scalar_one()
         clast = c.execute(text("SELECT sources, confidence, id FROM cases WHERE unreviewed > 0 "
@@ -167,7 +167,8 @@ def queue_depth(db: str) -> dict[str, dict[str, Any]]:
                           {"o": max(0, ncase - 51)}).one()
     after = ss.review_cursor(("unreviewed", float(last[0]), str(last[1])))
     plain = ("SELECT * FROM claims WHERE status = 'unreviewed' AND negated = false AND superseded_by IS NULL AND "
-             "(confidence < :c OR (confidence = :c AND id > :i)) ORDER BY confidence DESC, id LIMIT 50")
+             "confidence <= :c AND (confidence < :c OR (confidence = :c AND id < :i)) "
+             "ORDER BY confidence DESC, id DESC LIMIT 50")
     cplain = ("SELECT * FROM cases WHERE unreviewed > 0 AND (sources < :s OR (sources = :s AND confidence < :c) OR "
               "(sources = :s AND confidence = :c AND id > :i)) ORDER BY sources DESC, confidence DESC, id LIMIT 50")
 

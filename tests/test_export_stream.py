@@ -25,9 +25,10 @@ def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[str | None
     store.close()
     real = ss.export_batch
 
-    def small_batches(store: Any, query: Any, columns: Any, limit: int = 5000, after: str | None = None) -> Any:
+    def small_batches(store: Any, query: Any, columns: Any, limit: int = 5000, after: str | None = None,
+                      text_safe: Any = ()) -> Any:
         calls.append(after)
-        return real(store, query, columns, 4, after)
+        return real(store, query, columns, 4, after, text_safe)
 
     monkeypatch.setattr(ss, "export_batch", small_batches)
     return app_for(db)

@@ -51,7 +51,8 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
         sups = _rows(conn, select(c.country, c.supplier, c.supplier_country, c.supplier_resolved, earliest)
                      .where(*dep, or_(c.supplier.is_not(None), c.supplier_country.is_not(None)))
                      .group_by(c.country, c.supplier, c.supplier_country, c.supplier_resolved))
-        years = _rows(conn, select(c.year, func.count()).where(*dep, c.year.is_not(None)).group_by(c.year))
+        years = [r for r in _rows(conn, select(c.year, func.count()).where(*dep).group_by(c.year))
+                 if r[0] is not None]  # no "year IS NOT NULL": it would lead the planner off the covering index
         fin_year = func.coalesce(c.year, UNDATED)
         financing = _rows(conn, select(c.financier, c.doc_id, c.country, fin_year, func.max(c.amount_usd))
                           .where(*where, c.kind == "financing", c.country.is_not(None), c.technology.is_not(None),

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, text
 
 from survindex.store import schema as s
 from survindex.store.core import ClaimFilter, Store, after_key
@@ -103,19 +103,29 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
     return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def _text_safe(col: Any) -> Any:
+    """The column with a leading ``'`` where its text would start a spreadsheet formula (done in SQL, so an
+    export of a million rows costs no Python per cell)."""
+    return case((func.substr(col, 1, 1).in_(FORMULA_STARTS), literal("'") + col), else_=col)
+
+
 def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 5000,
-                 after: str | None = None) -> tuple[list[tuple[Any, ...]], str | None]:
+                 after: str | None = None, text_safe: tuple[str, ...] = ()) -> tuple[list[Any], str | None]:
     """One batch of an export: ``columns`` of the claims matching ``query`` in id order after the id ``after``
     (keyset: each batch costs the same at any depth); returns the rows and the id to continue after (None at the
-    end). ``columns`` must include ``id``."""
+    end). ``columns`` must include ``id``; ``text_safe`` columns never start a spreadsheet formula."""
     c = s.claims.c
-    q = select(*(c[name] for name in columns)).where(*conditions(store, query))
+    cols = [_text_safe(c[n]).label(n) if n in text_safe else c[n] for n in columns]
+    q = select(*cols).where(*conditions(store, query))
     if after is not None:
         q = q.where(c.id > after)
     with store.engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(q.order_by(c.id).limit(limit))]
-    at = columns.index("id")
-    return rows, (rows[-1][at] if len(rows) == limit else None)
+        rows = conn.execute(q.order_by(c.id).limit(limit)).all()
+    last = rows[-1][columns.index("id")] if len(rows) == limit else None
+    return list(rows), (str(last) if last is not None else None)
 
 
 def review_cursor(key: tuple[str, float, str]) -> str:

@@ -48,7 +48,8 @@ def claims(request: Request, f: FiltersDep, p: PageDep) -> Response:
     return listing(request, rows, ss.count(store, f.query), p, filters=f.params)
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_TEXT = tuple(c for c in CSV_COLUMNS if c not in ("id", "kind", "technology", "aigs_category", "stage", "status",
+                                                  "amount_usd", "year", "confidence", "version"))
 
 
 async def _csv_chunks(request: Request, f: Filters, batch: int = 5000) -> AsyncIterator[str]:
@@ -60,9 +61,9 @@ async def _csv_chunks(request: Request, f: Filters, batch: int = 5000) -> AsyncI
     writer.writerow(CSV_COLUMNS)
     after: str | None = None
     while True:
-        rows, after = await run_in_threadpool(ss.export_batch, store, f.query, CSV_COLUMNS, batch, after)
-        writer.writerows([[v if type(v) is not str or v[:1] not in _FORMULA else "'" + v for v in r]  # no formulas
-                          for r in rows])
+        rows, after = await run_in_threadpool(ss.export_batch, store, f.query, CSV_COLUMNS, batch, after,
+                                              _TEXT)  # text cells never start a formula
+        writer.writerows(rows)
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
