@@ -17,7 +17,7 @@ from survindex.export.schema import Field, Row, Schema, from_text, text_of, writ
 EXTENSION = "xlsx"
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # what XML 1.0 cannot hold
 
 
 def sheet_names(name: str, rows: int, per_sheet: int = MAX_ROWS - 1) -> list[str]:
