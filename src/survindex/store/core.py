@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,6 +19,7 @@ from survindex.model import Claim, Document, sha256_hex
 from survindex.model.records import CLAIM_FIELDS
 from survindex.store import reviews
 from survindex.store import schema as s
+from survindex.store.keyset import after_key
 from survindex.store.migrations import MIGRATIONS
 
 
@@ -471,18 +472,6 @@ class Store:
         with self.engine.connect() as c:
             return {t.name: int(c.execute(select(func.count()).select_from(t)).scalar_one())
                     for t in (s.documents, s.claims, s.entities, s.audit_log, s.errors)}
-
-
-def after_key(keys: list[tuple[Any, bool]], last: tuple[Any, ...]) -> Any:
-    """The keyset condition "comes after ``last``" for an ORDER BY of ``keys`` ((column, descending) pairs):
-    ``(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...``, each ``>`` a ``<`` where the key is descending, and the bound
-    ``k1 >= v1`` beside it so the database seeks the index to the cursor instead of scanning up to it."""
-    terms = []
-    for i, ((col, desc), value) in enumerate(zip(keys, last)):
-        step = col < value if desc else col > value
-        terms.append(and_(*(k == v for (k, _), v in zip(keys[:i], last[:i])), step))
-    (first, desc), value = keys[0], last[0]
-    return and_(first <= value if desc else first >= value, or_(*terms))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

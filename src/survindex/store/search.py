@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, text
 
 from survindex.store import schema as s
-from survindex.store.core import ClaimFilter, Store, after_key
+from survindex.store.core import ClaimFilter, Store
+from survindex.store.keyset import after_key
 
 REVIEW_ACTIONS = ("accept", "reject", "correct")
 _WORD = re.compile(r"\w+", re.UNICODE)
