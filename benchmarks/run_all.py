@@ -1,4 +1,5 @@
-"""Run every benchmark in one go (``make bench``): extraction vs spaCy, Dask scaling, web latency.
+"""Run every benchmark in one go (``make bench``): extraction vs spaCy, Dask scaling, web latency, scale (10k and
+100k claims here; ``benchmarks/scale.py --sizes 10k,100k,1M`` for the million, about 90 minutes the first time).
 
 Each benchmark prints its own ratios against a baseline measured in the same run. PostgreSQL is used for the web
 benchmark when SURVINDEX_BENCH_PG_URL is set (``make bench`` starts a throw-away server and sets it)."""
@@ -19,6 +20,7 @@ def main() -> int:
         ["extract_bench.py"],
         ["dask_scaling.py"],
         ["web_bench.py", *(["--pg", pg] if pg else [])],
+        ["scale.py", "--sizes", os.environ.get("SURVINDEX_BENCH_SIZES", "10k,100k")],
     ]
     failed = 0
     for args in runs:

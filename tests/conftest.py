@@ -88,7 +88,8 @@ def artifacts() -> Path:
 # they run with SURVINDEX_PUBLIC=open. The default policy ("reviewed") is tested in tests/test_harden_web.py.
 OPEN_POLICY_MODULES = {"test_web", "test_api", "test_web_review", "test_security", "test_api_fuzz",
                        "test_security_xss", "test_web_highlight", "test_browser_web", "test_review_cases", "test_build",
-                       "test_report_browser", "test_pipeline", "test_web_cases"}
+                       "test_report_browser", "test_pipeline", "test_web_cases", "test_export_stream",
+                       "test_web_cache"}
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -23,7 +23,7 @@ SCHEMA = Schema(name="things", title="Things", geo_field="iso3", fields=(
 ))
 
 # XML 1.0 (XLSX) cannot hold most control characters or surrogates: text that a spreadsheet can keep.
-text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"), max_size=40)
 rows = st.lists(st.fixed_dictionaries({
     "iso3": st.sampled_from(["FRA", "KEN", "ECU", "XXX"]) | st.none(),
     "label": text | st.none(),
@@ -32,7 +32,8 @@ rows = st.lists(st.fixed_dictionaries({
     "x": st.floats(min_value=-1e300, max_value=1e300, allow_nan=False) | st.none(),
     "flag": st.booleans() | st.none(),
     "tags": st.lists(text, max_size=4) | st.none(),
-    "meta": st.dictionaries(st.text(max_size=5), st.integers() | text, max_size=3) | st.none(),
+    "meta": st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"),
+                                    max_size=5), st.integers() | text, max_size=3) | st.none(),
 }), max_size=8)
 
 

@@ -38,12 +38,18 @@ def index_options(f: Any) -> Any:
     return db_option(f)
 
 
-def compute_from_db(db: str, status: str, min_confidence: float | None, as_of: str | None) -> dict[str, Any]:
-    from survindex.index import compute, load
+def compute_from_db(db: str, status: str, min_confidence: float | None, as_of: str | None,
+                    detail: bool = False) -> dict[str, Any]:
+    """The index of the stored claims: from SQL GROUP BY rows (``store.aggregates``), or with ``detail`` from
+    every claim (the claim ids behind each figure)."""
+    from survindex.index import compute, compute_aggregates, load
+    from survindex.store.aggregates import index_aggregates
 
     day = parse_as_of(as_of)
     with opened_store(db, read_only=True) as store:
-        return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day)
+        if detail:
+            return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day)
+        return compute_aggregates(index_aggregates(store, status, min_confidence, day), as_of=day)
 
 
 def _table(index: dict[str, Any]) -> None:
@@ -87,7 +93,7 @@ def stats(db: str, status: str, min_confidence: float | None, as_of: str | None,
     """Print the index computed from the stored claims (countries, technologies, suppliers, BRI, ...)."""
     from survindex.index import summary
 
-    index = compute_from_db(db, status, min_confidence, as_of)
+    index = compute_from_db(db, status, min_confidence, as_of, detail=as_json and detail)
     if as_json:
         click.echo(json.dumps(index if detail else summary(index), indent=2, ensure_ascii=False))
     else:

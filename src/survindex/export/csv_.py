@@ -4,31 +4,44 @@ would start a spreadsheet formula get a leading ')."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from survindex.export.cells import neutralise_text, restore
-from survindex.export.schema import Field, Row, Schema, from_text, normalise, to_text
+from survindex.export.schema import Field, Row, Schema, from_text, text_of, write_with
 
 EXTENSION = "csv"
 MEDIATYPE = "text/csv"
 
 
-def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\r\n")
-        w.writerow(schema.names)
-        for row in normalise(rows, schema):
-            w.writerow([_cell(fd, row[fd.name]) for fd in schema.fields])
-    return path
-
-
-def _cell(fd: Field, value: Any) -> str:
+def _safe(fd: Field) -> Callable[[Any], str]:
     """Text cells are formula-safe (``export.cells``); numbers, booleans and JSON cells cannot start a formula
     that matters (a negative number stays a number)."""
-    text = to_text(fd, value)
-    return neutralise_text(text) if fd.type == "string" else text
+    text = text_of(fd)
+    if fd.type != "string":
+        return text
+    return lambda v: neutralise_text(text(v))
+
+
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.f = open(path, "w", encoding="utf-8", newline="")
+        self.w = csv.writer(self.f, lineterminator="\r\n")
+        self.w.writerow(schema.names)
+        self.cells = [(fd.name, _safe(fd)) for fd in schema.fields]
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        cells = self.cells
+        self.w.writerows([[text(row[name]) for name, text in cells] for row in rows])
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
+    write_with(Writer(path, schema), rows, schema)
+    return path
 
 
 def _back(fd: Field, cell: str) -> Any:

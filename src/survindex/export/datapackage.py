@@ -24,7 +24,11 @@ class Resource:
 
 
 def _describe(r: Resource, root: Path) -> dict[str, Any]:
-    data = r.path.read_bytes()
+    digest, size = hashlib.sha256(), 0
+    with open(r.path, "rb") as f:  # in blocks: a download can be larger than memory should hold
+        while block := f.read(1 << 20):
+            digest.update(block)
+            size += len(block)
     return {
         "name": f"{r.schema.name}-{r.format}",
         "path": r.path.relative_to(root).as_posix(),
@@ -34,8 +38,8 @@ def _describe(r: Resource, root: Path) -> dict[str, Any]:
         "format": r.format,
         "mediatype": r.mediatype,
         "encoding": "utf-8" if r.format in ("csv", "json", "geojson") else None,
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "bytes": size,
+        "hash": "sha256:" + digest.hexdigest(),
         "schema": r.schema.to_dict(),
     }
 

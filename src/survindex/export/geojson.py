@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, normalise
+from survindex.export.schema import Row, Schema, encode, write_with
 
 EXTENSION = "geojson"
 MEDIATYPE = "application/geo+json"
@@ -20,17 +20,32 @@ def _centroids() -> Mapping[str, tuple[float, float]]:
     return centroids()
 
 
-def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    points = _centroids() if schema.geo_field else {}
-    features = []
-    for row in normalise(rows, schema):
-        iso = row.get(schema.geo_field) if schema.geo_field else None
-        point = points.get(iso) if iso else None
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.points = _centroids() if schema.geo_field else {}
+        self.geo = schema.geo_field
+        self.f = open(path, "wb")  # streamed: one feature a line
+        self.f.write(b'{"type": "FeatureCollection", "features": [')
+        self.sep = b"\n"
+
+    def _feature(self, row: dict[str, Any]) -> bytes:
+        iso = row.get(self.geo) if self.geo else None
+        point = self.points.get(iso) if iso else None
         geometry = {"type": "Point", "coordinates": list(point)} if point else None
-        features.append({"type": "Feature", "geometry": geometry, "properties": row})
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({"type": "FeatureCollection", "features": features}, f, ensure_ascii=False)
-        f.write("\n")
+        return encode({"type": "Feature", "geometry": geometry, "properties": row})
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.f.write(self.sep + b",\n".join(map(self._feature, rows)))
+            self.sep = b",\n"
+
+    def close(self) -> None:
+        self.f.write(b"\n]}\n")
+        self.f.close()
+
+
+def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

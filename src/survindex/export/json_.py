@@ -1,4 +1,4 @@
-"""JSON: one array of objects with the schema's fields."""
+"""JSON: one array of objects with the schema's fields, one object a line (written as a stream)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,30 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, normalise
+from survindex.export.schema import Row, Schema, encode, write_with
 
 EXTENSION = "json"
 MEDIATYPE = "application/json"
 
 
+class Writer:
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.f = open(path, "wb")
+        self.f.write(b"[")
+        self.sep = b"\n"
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.f.write(self.sep + b",\n".join(map(encode, rows)))
+            self.sep = b",\n"
+
+    def close(self) -> None:
+        self.f.write(b"\n]\n")
+        self.f.close()
+
+
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(normalise(rows, schema), f, ensure_ascii=False, indent=1)
-        f.write("\n")
+    write_with(Writer(path, schema), rows, schema)
     return path
 
 

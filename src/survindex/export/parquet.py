@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from survindex.export.schema import Row, Schema, normalise
+from survindex.export.schema import Row, Schema, write_with
+
+BATCH = 20_000
 
 EXTENSION = "parquet"
 MEDIATYPE = "application/vnd.apache.parquet"
@@ -21,19 +23,46 @@ def _arrow_schema(schema: Schema) -> Any:
     return pa.schema([pa.field(f.name, types[f.type]) for f in schema.fields])
 
 
-def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class Writer:
+    """A row group per batch: constant memory."""
 
-    data = normalise(rows, schema)
+    def __init__(self, path: Path, schema: Schema) -> None:
+        import pyarrow.parquet as pq
+
+        self.schema, self.arrow = schema, _arrow_schema(schema)
+        self.w = pq.ParquetWriter(path, self.arrow)
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.pending += rows
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self.w.write_table(pa.table(_columns(self.pending, self.schema), schema=self.arrow))
+            self.pending = []
+
+    def close(self) -> None:
+        self._flush()
+        self.w.close()
+
+
+def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:
+    write_with(Writer(path, schema), rows, schema)
+    return path
+
+
+def _columns(batch: list[dict[str, Any]], schema: Schema) -> dict[str, list[Any]]:
     columns = {}
     for f in schema.fields:
-        values = [r[f.name] for r in data]
+        values = [r[f.name] for r in batch]
         if f.type == "object":
             values = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True) for v in values]
         columns[f.name] = values
-    pq.write_table(pa.table(columns, schema=_arrow_schema(schema)), path)
-    return path
+    return columns
 
 
 def read(path: Path, schema: Schema) -> list[dict[str, Any]]:

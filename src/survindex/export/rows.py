@@ -89,6 +89,22 @@ def financing_by_country(claims: Iterable[Claim]) -> dict[str, tuple[int, float 
     return out
 
 
+def financing_by_country_rows(rows: Iterable[tuple[str | None, str, str, int, float | None]]
+                              ) -> dict[str, tuple[int, float | None]]:
+    """``financing_by_country`` from the index's grouped financing rows (financier, document, country, year,
+    largest amount): the same projects and amounts."""
+    best: dict[tuple[str, str, str], float | None] = {}
+    for financier, doc_id, iso, _year, amount in rows:
+        key = (financier or "unknown", doc_id, iso)
+        old = best.get(key)
+        best[key] = amount if old is None else max(old, amount or 0.0)
+    out: dict[str, tuple[int, float | None]] = {}
+    for (_, _, iso), amount in sorted(best.items()):
+        n, total = out.get(iso, (0, None))
+        out[iso] = (n + 1, total if amount is None else (total or 0.0) + amount)
+    return out
+
+
 def claim_rows(claims: Iterable[Claim], document: Callable[[str], Document | None]) -> list[dict[str, Any]]:
     """Every field of each claim plus its document's title and URL."""
     rows = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 Row = Mapping[str, Any]
 TYPES = ("string", "integer", "number", "boolean", "array", "object")
@@ -70,19 +71,81 @@ def _clean(field: Field, value: Any) -> Any:
     return dict(value)
 
 
-def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
-    """Rows with exactly the schema's fields, typed; raises SchemaError on unknown fields."""
+def _cleaner(field: Field) -> Callable[[Any], Any]:
+    """``_clean`` for one field, with a fast path for a value already of the field's type."""
+    t = field.type
+    if t == "string":
+        return lambda v: v if type(v) is str and v else _clean(field, v)
+    if t == "integer":
+        return lambda v: v if type(v) is int else _clean(field, v)
+    if t == "number":
+        return lambda v: v if type(v) is float and math.isfinite(v) else _clean(field, v)
+    if t == "boolean":
+        return lambda v: v if type(v) is bool else _clean(field, v)
+    return lambda v: _clean(field, v)
+
+
+def rows_of(rows: Iterable[Row], schema: Schema) -> Iterator[dict[str, Any]]:
+    """Rows with exactly the schema's fields, typed, one at a time (writers stream: constant memory); raises
+    SchemaError on unknown fields."""
     names = set(schema.names)
-    out = []
+    cleaners = [(f.name, _cleaner(f)) for f in schema.fields]
     for i, row in enumerate(rows):
-        extra = set(row) - names
-        if extra:
+        if not names.issuperset(row):
+            extra = set(row) - names
             raise SchemaError(f"{schema.name} row {i}: fields not in the schema: {', '.join(sorted(extra))}")
         try:
-            out.append({f.name: _clean(f, row.get(f.name)) for f in schema.fields})
+            yield {name: clean(row.get(name)) for name, clean in cleaners}
         except (TypeError, ValueError) as exc:
             raise SchemaError(f"{schema.name} row {i}: {exc}") from exc
-    return out
+
+
+def normalise(rows: Iterable[Row], schema: Schema) -> list[dict[str, Any]]:
+    """``rows_of`` as a list."""
+    return list(rows_of(rows, schema))
+
+
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON of a row (orjson; the standard library for what orjson refuses, such as huge ints)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def text_of(field: Field) -> Callable[[Any], str]:
+    """``to_text`` for one field, as a function (what the writers call once per cell)."""
+    t = field.type
+    if t == "string":
+        return lambda v: "" if v is None else v if type(v) is str else str(v)
+    if t == "integer":
+        return lambda v: "" if v is None else str(v)
+    return lambda v: to_text(field, v)
+
+
+def batches(rows: Iterable[Row], schema: Schema, size: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """``rows_of`` in lists of ``size``: what a writer's ``add`` takes."""
+    it = rows_of(rows, schema)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+class Writer(Protocol):
+    """One open export file: ``add`` normalised rows (``rows_of``), then ``close``."""
+
+    def add(self, rows: list[dict[str, Any]]) -> None: ...
+    def close(self) -> None: ...
+
+
+def write_with(writer: Writer, rows: Iterable[Row], schema: Schema) -> None:
+    """Stream ``rows`` through ``writer`` a batch at a time, then close it."""
+    try:
+        for batch in batches(rows, schema):
+            writer.add(batch)
+    finally:
+        writer.close()
 
 
 def to_text(field: Field, value: Any) -> str:

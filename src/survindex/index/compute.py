@@ -8,13 +8,15 @@ the claim ids behind it through ``evidence``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from survindex.index import targeted
 from survindex.index._ref import Reference, default_reference
+from survindex.index.acc import Acc as _Acc
+from survindex.index.acc import hq_country
+from survindex.index.aggregates import Aggregates, accumulate_aggregates
 from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim, vocabulary
 
 DEFINITIONS = {
@@ -38,33 +40,10 @@ DEFINITIONS = {
 }
 
 
-@dataclass
-class _Acc:
-    """Accumulates country sets and the claim ids behind them."""
-
-    countries: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    by: dict[str, dict[str, dict[str, list[str]]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list))))
-    first_year: dict[str, int] = field(default_factory=dict)
-    claims_by_year: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    financing: dict[str, dict[tuple[str, str], float | None]] = field(default_factory=lambda: defaultdict(dict))
-
-    def add(self, table: str, key: str, country: str, claim_id: str) -> None:
-        self.by[table][key][country].append(claim_id)
-
-
 def _in_scope(claim: Claim, as_of: date | None) -> bool:
     if claim.negated or claim.status == "rejected":
         return False
     return as_of is None or claim.year is None or claim.year <= as_of.year
-
-
-def _supplier_country(claim: Claim, ref: Reference) -> str | None:
-    if claim.supplier_country:
-        return claim.supplier_country
-    if claim.supplier and claim.supplier_resolved:
-        return ref.hq_country(claim.supplier)
-    return None
 
 
 def _add_deployment(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
@@ -75,7 +54,7 @@ def _add_deployment(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
         acc.add("by_aigs_category", c.aigs_category, country, c.id)
     if c.supplier:
         acc.add("by_supplier", c.supplier, country, c.id)
-    hq = _supplier_country(c, ref)
+    hq = hq_country(c.supplier, c.supplier_country, c.supplier_resolved, ref)
     if hq:
         acc.add("by_supplier_country", hq, country, c.id)
     if c.year is not None:
@@ -86,9 +65,7 @@ def _add_deployment(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
 def _add_financing(acc: _Acc, c: Claim, country: str) -> None:
     financier = c.financier or "unknown"
     acc.add("financing", financier, country, c.id)
-    project = (c.doc_id, country)
-    old = acc.financing[financier].get(project)
-    acc.financing[financier][project] = c.amount_usd if old is None else max(old, c.amount_usd or 0.0)
+    acc.project(financier, c.doc_id, country, c.amount_usd)
 
 
 def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference) -> tuple[_Acc, list[Claim], set[str]]:
@@ -209,12 +186,28 @@ def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Referenc
     """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept).
     Published figures are set beside the index of today (or ``as_of``) and beside the index as of the end of the
     year they were published, so a 2019 figure is compared with the 2019 evidence too."""
+    claims = list(claims)
+    return _index(lambda day, ref: _accumulate(claims, day, ref), claims, as_of, ref or default_reference(),
+                  figures)
+
+
+def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Reference | None = None,
+                       figures: bool = True) -> dict[str, Any]:
+    """The same index as ``compute`` from grouped rows (``Aggregates``, what a SQL ``GROUP BY`` gives) instead of
+    every claim: equal figures, without the claim ids behind them (``evidence`` and the per-country ``claims``
+    lists are empty)."""
+    return _index(lambda day, ref: accumulate_aggregates(agg, day, ref), agg.targeted, as_of,
+                  ref or default_reference(), figures)
+
+
+def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], set[str]]],
+           targeted_claims: Iterable[Claim], as_of: date | None, ref: Reference, figures: bool) -> dict[str, Any]:
+    """The index from ``source`` (the accumulator as of a date); ``targeted_claims`` (every claim, or only the
+    targeted ones) give the targeted section."""
     from survindex.index.figures import headlines, published_figures
 
-    ref = ref or default_reference()
     day = as_of or date.today()
-    claims = list(claims)
-    acc, reach, claimed_members = _accumulate(claims, as_of, ref)
+    acc, reach, claimed_members = source(as_of, ref)
     members = ref.bri_members(day) | claimed_members
     regimes = _regimes(acc, day.year, ref)
     by_regime, regime_counts = _by_regime(acc, regimes)
@@ -236,10 +229,10 @@ def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Referenc
                                                           "by_supplier_country", "financing")}},
         "definitions": DEFINITIONS,
     }
-    _add_targeted(result, [c for c in claims if _in_scope(c, as_of)], ref, day.year)
+    _add_targeted(result, [c for c in targeted_claims if _in_scope(c, as_of)], ref, day.year)
     if figures:
         years = {c.year for c in reach if c.year is not None and c.year < day.year}
-        then = {y: compute(claims, as_of=date(y, 12, 31), ref=ref, figures=False) for y in sorted(years)}
+        then = {y: _index(source, targeted_claims, date(y, 12, 31), ref, False) for y in sorted(years)}
         result["published_figures"] = published_figures(reach, result, then)
         result["headlines"] = headlines(result, ref)
     return result

@@ -6,9 +6,7 @@ unreviewed claims the store also holds. Claims link to their entry on the countr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from survindex.cases import Case, Member, summarise
 from survindex.model import Claim, Document
@@ -16,12 +14,6 @@ from survindex.report.map import locator_svg
 
 if TYPE_CHECKING:
     from survindex.report.site import Site
-
-
-class CaseStore(Protocol):
-    """What case pages read: the case of each claim and the case rows (a ``survindex.store.Store``)."""
-
-    engine: Any
 
 
 def member(c: Claim, doc: Document | None) -> Member:
@@ -35,57 +27,63 @@ def member(c: Claim, doc: Document | None) -> Member:
                   date=(doc.published if doc else None) or (str(c.year) if c.year else None), source=src)
 
 
-def published_cases(site: Site, store: CaseStore) -> dict[str, Case]:
-    """The report's cases: each case of the store summarised from its claims that the report publishes."""
-    from survindex.store import case_reads
+def build(site: Site) -> None:
+    """Every case with a published claim: its page (written as its claims stream past, a case at a time), then
+    ``cases.html`` and the ``cases`` download. ``site.cases`` keeps the summaries for the other pages."""
+    store = site.selection.store
+    group: list[tuple[Claim, Document | None]] = []
+    current: str | None = None
+    for case_id, claim, doc in site.selection.case_claims():
+        if case_id != current and group:
+            _publish(site, store, str(current), group)
+            group = []
+        current = case_id
+        group.append((claim, doc))
+    if group:
+        _publish(site, store, str(current), group)
+    index_page(site)
+    site.resources += downloads(site, site.out / "data")
 
-    of = case_reads.cases_of_claims(store, sorted(site.claims))  # type: ignore[arg-type]
-    members: dict[str, list[Member]] = {}
-    for claim_id, case_id in of.items():
-        c = site.claims[claim_id]
-        members.setdefault(case_id, []).append(member(c, site.doc(c.doc_id)))
-    groups = _groups(store, sorted(members))
-    return {cid: summarise(cid, ms[0].country, (groups.get(cid, ""),), ms) for cid, ms in sorted(members.items())}
+
+def _publish(site: Site, store: Any, case_id: str, group: list[tuple[Claim, Document | None]]) -> None:
+    members = [member(c, doc) for c, doc in group]
+    case = summarise(case_id, members[0].country, (_group(store, case_id),), members)
+    site.cases[case_id] = case
+    case_page(site, case, group)
 
 
-def _groups(store: CaseStore, ids: list[str]) -> dict[str, str]:
+def _group(store: Any, case_id: str) -> str:
     from sqlalchemy import select
 
     from survindex.store import schema as s
 
-    out: dict[str, str] = {}
     with store.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            out.update({str(r[0]): str(r[1]) for r in conn.execute(
-                select(s.cases.c.id, s.cases.c.grp).where(s.cases.c.id.in_(ids[i:i + 500])))})
-    return out
+        return str(conn.execute(select(s.cases.c.grp).where(s.cases.c.id == case_id)).scalar() or "")
 
 
-def claim_href(site: Site, claim_id: str, root: str) -> str | None:
-    c = site.claims.get(claim_id)
-    return f"{root}countries/{c.country}.html#{claim_id}" if c and c.country else None
+def claim_href(c: Claim, root: str) -> str | None:
+    return f"{root}countries/{c.country}.html#{c.id}" if c.country else None
 
 
-def sources(site: Site, case: Case) -> list[dict[str, Any]]:
+def sources(group: list[tuple[Claim, Document | None]]) -> list[dict[str, Any]]:
     """Independent sources of a case with their strongest published quote."""
-    by: dict[str, list[Claim]] = {}
-    for cid in case.claims:
-        c = site.claims[cid]
-        by.setdefault(member(c, site.doc(c.doc_id)).source, []).append(c)
+    by: dict[str, list[tuple[Claim, Document | None]]] = {}
+    for c, doc in group:
+        by.setdefault(member(c, doc).source, []).append((c, doc))
     out = []
-    for key, claims in sorted(by.items()):
-        best = max(claims, key=lambda c: (c.confidence, len(c.quote), c.id))
-        doc = site.doc(best.doc_id)
-        out.append({"source": (doc.publisher if doc and doc.publisher else key), "claims": len(claims),
+    for key, pairs in sorted(by.items()):
+        best, doc = max(pairs, key=lambda p: (p[0].confidence, len(p[0].quote), p[0].id))
+        out.append({"source": (doc.publisher if doc and doc.publisher else key), "claims": len(pairs),
                     "quote": best.quote, "claim": best.id, "url": doc.url if doc else None,
                     "published": doc.published if doc else None})
     return out
 
 
-def case_page(site: Site, case: Case) -> None:
+def case_page(site: Site, case: Case, group: list[tuple[Claim, Document | None]]) -> None:
     root = "../"
-    site.render(f"case/{case.id}.html", "case.html", case=case, sources=sources(site, case),
-                claims=[site.claims[c] for c in case.claims], claim_href=partial(claim_href, site, root=root),
+    claims = {c.id: c for c, _ in group}
+    site.render(f"case/{case.id}.html", "case.html", case=case, sources=sources(group), claims=list(claims.values()),
+                claim_href=lambda cid: claim_href(claims[cid], root) if cid in claims else None,
                 map_svg=locator_svg(case.country, "../static/world.svg", label=site.country_name(case.country))
                 if case.country else "")
 
@@ -93,10 +91,6 @@ def case_page(site: Site, case: Case) -> None:
 def index_page(site: Site) -> None:
     site.render("cases.html", "cases.html", cases=sorted(site.cases.values(),
                                                          key=lambda c: (-len(c.sources), -c.confidence, c.id)))
-
-
-def jobs(site: Site) -> list[Callable[[], None]]:
-    return [partial(index_page, site), *(partial(case_page, site, case) for case in site.cases.values())]
 
 
 def cases_where(site: Site, **match: Any) -> list[Case]:

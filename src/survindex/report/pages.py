@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, claim_rows, country_rows, write_all
-from survindex.export import datapackage
-from survindex.export.datapackage import Resource
-from survindex.model import AIGS_CATEGORIES, Claim, vocabulary
+from survindex.export import FORMATS
+from survindex.model import AIGS_CATEGORIES, vocabulary
 from survindex.report import charts, targeted_pages
 from survindex.report.map import locator_svg, overlay_svg, world_svg
 
@@ -18,7 +16,6 @@ if TYPE_CHECKING:
     from survindex.report.site import Site
 
 DATA = "data"
-_KIND_ORDER = {"deployment": 0, "financing": 1, "membership": 2, "supplier_reach": 3}
 
 
 def _sources() -> dict[str, dict[str, Any]]:
@@ -26,27 +23,6 @@ def _sources() -> dict[str, dict[str, Any]]:
 
     data: dict[str, dict[str, Any]] = ref.sources()
     return data
-
-
-def downloads(site: Site, claims: list[Claim]) -> list[Resource]:
-    """The index per country and all claims in every format, index.json, and datapackage.json."""
-    from survindex.export.rows import financing_by_country
-
-    out = site.out / DATA
-    resources = write_all(out, country_rows(site.index, financing_by_country(claims)), COUNTRY_SCHEMA)
-    resources += write_all(out, claim_rows(sorted(claims, key=lambda c: c.id), site.doc), CLAIM_SCHEMA)
-    from survindex.report import cases
-
-    resources += cases.downloads(site, out)
-    (out / "index.json").write_text(json.dumps(site.index, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    sources = [{"title": s.get("title", k), "path": s.get("url", ""), **({"publisher": s["publisher"]}
-               if s.get("publisher") else {})} for k, s in _sources().items()]
-    docs = {d.url: d for d in site.docs.values() if d is not None and d.url}
-    sources += [{"title": d.title or url, "path": url} for url, d in sorted(docs.items())]
-    datapackage.write(out / "datapackage.json", resources, title="survindex: AI surveillance index",
-                      description=f"The index per country and every claim behind it (status={site.status}).",
-                      sources=sources, created=site.created)
-    return resources
 
 
 def _tech_values(site: Site) -> dict[str, int]:
@@ -78,19 +54,17 @@ def home(site: Site) -> None:
                                              for c in AIGS_CATEGORIES], "Countries per AIGS category"))
 
 
-def _claim_view(site: Site, claim_id: str) -> dict[str, Any]:
-    c = site.claims[claim_id]
-    return {"c": c, "doc": site.doc(c.doc_id), "supplier_href": site.supplier_href(c.supplier or "")}
+def _claim_views(site: Site, iso3: str) -> Iterator[dict[str, Any]]:
+    for c, doc in site.selection.country_claims(iso3):
+        yield {"c": c, "doc": doc, "supplier_href": site.supplier_href(c.supplier or "") if c.supplier else None}
 
 
 def country(site: Site, iso3: str) -> None:
     targeted = targeted_pages.country_profile(site, iso3)
     d = site.index["countries_detail"].get(iso3) or _no_mass(site, iso3)
-    ids = set(d["claims"]) | set(targeted["claims"] if targeted else ())
-    views = sorted((_claim_view(site, cid) for cid in ids),
-                   key=lambda v: (_KIND_ORDER.get(v["c"].kind, 9), v["c"].technology or "", v["c"].year or 0,
-                                  v["c"].id))
-    site.render(f"countries/{iso3}.html", "country.html", iso3=iso3, d=d, claims=views, targeted=targeted,
+    count = len(d["claims"]) or len(targeted["claims"] if targeted else ())
+    site.render(f"countries/{iso3}.html", "country.html", iso3=iso3, d=d, claims=_claim_views(site, iso3),
+                claim_count=count, targeted=targeted,
                 map_svg=locator_svg(iso3, "../static/world.svg", label=d["name"]))
 
 
@@ -108,10 +82,13 @@ def _no_mass(site: Site, iso3: str) -> dict[str, Any]:
             "regime": default_reference().regime(iso3, year), "first_year": None, "claims": []}
 
 
+def _reach(site: Site, table: str, key: str) -> dict[str, list[str]]:
+    """The countries behind a figure (``evidence`` lists them), as the pages' {iso3: claims} mapping."""
+    return {iso: [] for iso in site.index["evidence"][table].get(key, ())}
+
+
 def supplier(site: Site, name: str) -> None:
-    reach = {**site.index["evidence"]["by_supplier"].get(name, {})}
-    for iso, ids in targeted_pages.supplier_reach(site, name).items():
-        reach[iso] = sorted(set(reach.get(iso, [])) | set(ids))
+    reach = {**_reach(site, "by_supplier", name), **{iso: [] for iso in targeted_pages.supplier_reach(site, name)}}
     site.render(f"suppliers/{site.supplier_slugs[name]}.html", "supplier.html", name=name, reach=reach,
                 hq=_hq(site, name, reach),
                 map_svg=overlay_svg({iso: 1 for iso in reach}, href=partial(site.country_href, root="../"),
@@ -121,19 +98,11 @@ def supplier(site: Site, name: str) -> None:
 def _hq(site: Site, name: str, reach: dict[str, list[str]]) -> str | None:
     from survindex.index._ref import default_reference
 
-    hq = default_reference().hq_country(name)
-    if hq:
-        return hq
-    for ids in reach.values():
-        for cid in ids:
-            c = site.claims[cid]
-            if c.supplier_country:
-                return c.supplier_country
-    return None
+    return default_reference().hq_country(name) or (site.selection.supplier_country(name) if reach else None)
 
 
 def technology(site: Site, key: str) -> None:
-    reach = site.index["evidence"]["by_technology"].get(key, {})
+    reach = _reach(site, "by_technology", key)
     site.render(f"technologies/{key}.html", "technology.html", key=key, tech=vocabulary().technologies[key],
                 reach=reach, map_svg=overlay_svg({iso: 1 for iso in reach}, href=partial(site.country_href, root="../"),
                                                  title=site.country_name, label=f"countries with {key}"))
@@ -143,19 +112,20 @@ def simple(site: Site, name: str, **ctx: Any) -> None:
     site.render(f"{name}.html", f"{name}.html", **ctx)
 
 
-def jobs(site: Site) -> list[Callable[[], None]]:
-    """One callable per page, so the builder can show progress."""
-    docs = sorted((d for d in site.docs.values() if d is not None), key=lambda d: (d.title or "", d.id))
+def jobs(site: Site, countries: bool = True) -> list[Callable[[], None]]:
+    """One callable per page, so the builder can show progress (``countries=False``: all but the country pages,
+    which worker processes render)."""
     out: list[Callable[[], None]] = [
         partial(home, site),
         partial(simple, site, "countries"),
         partial(simple, site, "suppliers"),
         partial(simple, site, "technologies"),
-        partial(simple, site, "sources", reference=_sources(), documents=docs),
+        partial(simple, site, "sources", reference=_sources(), documents=site.selection.documents(),
+                documents_count=site.selection.document_count()),
         partial(simple, site, "downloads", formats=FORMATS),
         partial(targeted_pages.page, site),
     ]
-    out += [partial(country, site, iso) for iso in targeted_pages.countries(site)]
+    out += [partial(country, site, iso) for iso in targeted_pages.countries(site)] if countries else []
     out += [partial(supplier, site, name) for name in site.supplier_slugs]
     out += [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]
     return out

@@ -10,25 +10,23 @@ from dataclasses import dataclass, field
 from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from survindex.index import compute, load
-from survindex.model import Claim, Document, vocabulary
-from survindex.report import pages
+from survindex.export.datapackage import Resource
+from survindex.index import compute_aggregates
+from survindex.model import Document, vocabulary
+from survindex.report import cases, downloads, pages
 from survindex.report.map import base_svg
+from survindex.store import Store
+from survindex.store.aggregates import index_aggregates
+from survindex.store.published import Selection
 
 STATIC = Path(__file__).parent / "static"
 FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#c8513d"/>'
            '<circle cx="8" cy="8" r="3" fill="#ffffff"/></svg>\n')
 T = TypeVar("T")
-
-
-class StoreLike(Protocol):
-    def claims(self, f: Any = None, limit: int | None = None, offset: int = 0,
-               order_by: str = "id") -> Iterable[Claim]: ...
-    def get_document(self, doc_id: str) -> Document: ...
 
 
 def slug(text: str) -> str:
@@ -39,17 +37,20 @@ def slug(text: str) -> str:
 
 @dataclass
 class Site:
-    """Everything the pages are rendered from."""
+    """Everything the pages are rendered from: the index (figures from SQL GROUP BY rows, the claim ids behind
+    each country) and the selection of counted claims, read in streams as each page is written."""
 
     out: Path
     index: dict[str, Any]
-    claims: dict[str, Claim]
-    docs: dict[str, Document | None]
+    selection: Selection
+    claim_count: int
     status: str
     min_confidence: float | None
     created: str  # ISO 8601 build time (UTC)
     env: Environment = field(init=False)
     supplier_slugs: dict[str, str] = field(default_factory=dict)
+    _docs: dict[str, Document | None] = field(default_factory=dict)
+    resources: list[Resource] = field(default_factory=list)  # the downloads written so far
     cases: dict[str, Any] = field(default_factory=dict)  # case id -> survindex.cases.Case (published claims only)
 
     def __post_init__(self) -> None:
@@ -73,11 +74,13 @@ class Site:
         return self.created.replace("T", " ").replace("Z", " UTC")
 
     def render(self, rel: str, template: str, **ctx: Any) -> Path:
-        """Render ``template`` to ``out/rel``; links in it are relative to ``root``."""
+        """Render ``template`` to ``out/rel`` as a stream (a page of 50,000 claims is never one string); links
+        in it are relative to ``root``."""
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         root = "../" * rel.count("/")
-        path.write_text(self.env.get_template(template).render(root=root, **ctx), encoding="utf-8")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(self.env.get_template(template).generate(root=root, **ctx))
         return path
 
     def country_href(self, iso3: str, root: str = "") -> str:
@@ -92,7 +95,10 @@ class Site:
         return str(d["name"]) if d else _ref_name(iso3)
 
     def doc(self, doc_id: str) -> Document | None:
-        return self.docs.get(doc_id)
+        """A document, read when a page first needs it (the few the home page's published figures quote)."""
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.selection.document(doc_id)
+        return self._docs[doc_id]
 
     def cases_where(self, **match: Any) -> list[Any]:
         from survindex.report.cases import cases_where
@@ -104,16 +110,6 @@ def _ref_name(iso3: str) -> str:
     from survindex.index._ref import default_reference
 
     return default_reference().name(iso3)
-
-
-def _documents(store: StoreLike, doc_ids: Iterable[str]) -> dict[str, Document | None]:
-    out: dict[str, Document | None] = {}
-    for doc_id in sorted(set(doc_ids)):
-        try:
-            out[doc_id] = store.get_document(doc_id)
-        except LookupError:
-            out[doc_id] = None
-    return out
 
 
 def _progress(items: list[T], label: str, show: bool) -> Iterator[T]:
@@ -139,27 +135,41 @@ def copy_static(out: Path) -> None:
     (dest / "world.svg").write_text(base_svg(), encoding="utf-8")
 
 
-def build_site(store: StoreLike, out: Path, *, status: str = "accepted", min_confidence: float | None = None,
+def build_site(store: Store, out: Path, *, status: str = "accepted", min_confidence: float | None = None,
                as_of: date | None = None, progress: bool = True,
-               log: Callable[[str], None] = lambda _m: None) -> Path:
-    """Build the report into ``out``; returns the path of ``index.html``."""
-    claims = load(store, status=status, min_confidence=min_confidence, as_of=as_of)
-    log(f"{len(claims)} claims selected (status={status}, min_confidence={min_confidence}, as_of={as_of})")
-    index = compute(claims, as_of=as_of)
-    site = Site(out=out, index=index, claims={c.id: c for c in claims},
-                docs=_documents(store, (c.doc_id for c in claims)), status=status, min_confidence=min_confidence,
+               log: Callable[[str], None] = lambda _m: None, workers: int | None = None) -> Path:
+    """Build the report into ``out``; returns the path of ``index.html``. The claims downloads and the country
+    pages are written by ``workers`` processes (default: 2 when there are more than 20,000 claims), each reading
+    the database in batches, while this one renders the other pages."""
+    sel = Selection(store, status, min_confidence, as_of)
+    n = sel.count()
+    log(f"{n} claims selected (status={status}, min_confidence={min_confidence}, as_of={as_of})")
+    agg = index_aggregates(store, status, min_confidence, as_of)
+    index = with_claim_ids(compute_aggregates(agg, as_of=as_of), sel.country_claim_ids())
+    site = Site(out=out, index=index, selection=sel, claim_count=n, status=status, min_confidence=min_confidence,
                 created=datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
     out.mkdir(parents=True, exist_ok=True)
     copy_static(out)
-    jobs: list[Callable[[], object]] = [partial(pages.downloads, site, claims), *pages.jobs(site)]
-    if hasattr(store, "engine"):  # a real store: cases with their own pages
-        from survindex.report import cases
-
-        site.cases = cases.published_cases(site, store)  # type: ignore[arg-type]
-        jobs += cases.jobs(site)
-    for job in _progress(jobs, f"building report ({len(jobs)} steps)", progress):
-        job()
+    downloads.country_downloads(site, agg)
+    cases.build(site)  # case pages and the cases download; the country pages list the cases
+    spec = downloads.Spec(store.url, status, min_confidence, as_of, out, site.created, n)
+    workers = (2 if n > 20_000 else 0) if workers is None else workers
+    with downloads.Work(site, spec, workers) as work:
+        jobs = pages.jobs(site, countries=False)
+        for job in _progress(jobs, f"building report ({len(jobs)} pages here, the rest in workers)", progress):
+            job()
+    downloads.data_package(site, work.resources())
     return out / "index.html"
+
+
+def with_claim_ids(index: dict[str, Any], ids: dict[str, list[str]]) -> dict[str, Any]:
+    """The index with the claim ids behind each country profile; its ``evidence`` lists the countries behind each
+    figure (the claims are in the claims download and on each country's page)."""
+    for iso, d in index["countries_detail"].items():
+        d["claims"] = ids.get(iso, [])
+    index["evidence"] = {k: sorted(v) if k == "countries" else {key: sorted(cs) for key, cs in v.items()}
+                         for k, v in index["evidence"].items()}
+    return index
 
 
 def http_url(url: object) -> str | None:

@@ -95,6 +95,16 @@ claims = Table(
     Column("superseded_by", String(40), index=True),  # the claim a newer extractor version made of the same fact
     Column("case_id", String(40), index=True),  # the deployment record (case) the claim supports
     Index("ix_claims_status_confidence", "status", "confidence"),
+    # migration scale: covering indexes of the index's GROUP BY queries (store.aggregates) and the review queue
+    Index("ix_claims_index_technology", "kind", "status", "country", "technology", "year", "negated",
+          "superseded_by"),
+    Index("ix_claims_index_supplier", "kind", "status", "country", "supplier", "supplier_country",
+          "supplier_resolved", "year", "negated", "superseded_by"),
+    Index("ix_claims_review", "status", "negated", "superseded_by", "confidence", "id"),
+    Index("ix_claims_export", "status", "negated", "superseded_by", "id"),
+    Index("ix_claims_country_review", "country", "status", "confidence", "id"),
+    Index("ix_claims_supplier_review", "supplier", "status", "confidence", "id"),
+    Index("ix_claims_technology_review", "technology", "status", "confidence", "id"),
 )
 
 # Review decisions, apart from the imported values: re-runs merge into them (store.reviews).

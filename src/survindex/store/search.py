@@ -8,11 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, text
 
 from survindex import policy
 from survindex.store import schema as s
 from survindex.store.core import ClaimFilter, Store
+from survindex.store.keyset import after_key
 
 REVIEW_ACTIONS = ("accept", "reject", "correct")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,7 +69,7 @@ def conditions(store: Store, query: ClaimQuery) -> list[Any]:
 _ORDERS = {
     "id": lambda c: [c.id],
     "confidence": lambda c: [c.confidence.desc(), c.id],
-    "review": lambda c: [(c.status == "unreviewed").desc(), c.confidence.desc(), c.id],
+    "review": lambda c: [(c.status == "unreviewed").desc(), c.confidence.desc(), c.id.desc()],
     "year": lambda c: [c.year.desc(), c.id],
 }
 
@@ -76,9 +77,104 @@ _ORDERS = {
 def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
                order: str = "id") -> list[dict[str, Any]]:
     """Claims as dicts (with version and review_reason) matching the query."""
+    if order == "review":
+        return review_rows(store, query, limit, offset)
     q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
     with store.engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
+
+
+def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    c = s.claims.c
+    q = select(s.claims).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Claims in review order (unreviewed first, then most confident first, then newest id), read in two parts,
+    each in the order of the (key, status, confidence, id) indexes: no sort of all the matching claims."""
+    conds = conditions(store, query)
+    if isinstance(query.filter.status, str):
+        return _by_confidence(store, conds, limit, offset)
+    unreviewed = s.claims.c.status == "unreviewed"
+    first = _by_confidence(store, [*conds, unreviewed], limit, offset)
+    if len(first) == limit:
+        return first
+    if first:
+        skip = 0
+    else:
+        with store.engine.connect() as conn:
+            n = conn.execute(select(func.count()).select_from(s.claims).where(*conds, unreviewed)).scalar_one()
+        skip = max(0, offset - int(n))
+    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def _text_safe(col: Any) -> Any:
+    """The column with a leading ``'`` where its text would start a spreadsheet formula (done in SQL, so an
+    export of a million rows costs no Python per cell)."""
+    return case((func.substr(col, 1, 1).in_(FORMULA_STARTS), literal("'") + col), else_=col)
+
+
+def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 5000,
+                 after: str | None = None, text_safe: tuple[str, ...] = ()) -> tuple[list[Any], str | None]:
+    """One batch of an export: ``columns`` of the claims matching ``query`` in id order after the id ``after``
+    (keyset: each batch costs the same at any depth); returns the rows and the id to continue after (None at the
+    end). ``columns`` must include ``id``; ``text_safe`` columns never start a spreadsheet formula."""
+    c = s.claims.c
+    cols = [_text_safe(c[n]).label(n) if n in text_safe else c[n] for n in columns]
+    q = select(*cols).where(*conditions(store, query))
+    if after is not None:
+        q = q.where(c.id > after)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.order_by(c.id).limit(limit)).all()
+    last = rows[-1][columns.index("id")] if len(rows) == limit else None
+    return list(rows), (str(last) if last is not None else None)
+
+
+def review_cursor(key: tuple[str, float, str]) -> str:
+    """The cursor of a claim in review order: its (status, confidence, id), as a URL-safe token."""
+    status, confidence, claim_id = key
+    return f"{status}~{float(confidence)!r}~{claim_id}"
+
+
+def parse_review_cursor(token: str | None) -> tuple[str, float, str] | None:
+    """The (status, confidence, id) of a cursor; None for none or a malformed one (the first page)."""
+    parts = (token or "").split("~")
+    if len(parts) != 3:
+        return None
+    try:
+        return parts[0], float(parts[1]), parts[2]
+    except ValueError:
+        return None
+
+
+def review_page(store: Store, query: ClaimQuery, limit: int = 50,
+                after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of claims in review order (as ``review_rows``) starting after the cursor ``after`` (keyset: every
+    page costs the same at any depth, on the (status, ..., confidence, id) indexes); returns the rows and the
+    cursor of the next page (None on the last)."""
+    c = s.claims.c
+    conds = conditions(store, query)
+    keys: list[tuple[Any, bool]] = [(c.confidence, True), (c.id, True)]
+    last = parse_review_cursor(after)
+    parts = [conds] if isinstance(query.filter.status, str) else [
+        [*conds, c.status == "unreviewed"], [*conds, c.status != "unreviewed"]]
+    if last is not None and len(parts) == 2 and last[0] != "unreviewed":
+        parts = parts[1:]
+    rows: list[dict[str, Any]] = []
+    for i, part in enumerate(parts):
+        where = [*part, after_key(keys, last[1:])] if last is not None and i == 0 else part
+        rows += _by_confidence(store, where, limit + 1 - len(rows))
+        if len(rows) > limit:
+            break
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = review_cursor((rows[-1]["status"], rows[-1]["confidence"], rows[-1]["id"])) if more else None
+    return rows, nxt
 
 
 def count(store: Store, query: ClaimQuery) -> int:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from fastapi import Request
 
@@ -18,14 +19,36 @@ from survindex.store import search as ss
 T = TypeVar("T")
 
 
+Tag = tuple[str, ...]
+GLOBAL: Tag = ("global",)
+
+
+def tags_of(key: Any) -> Tag:
+    """What a cached entry depends on: ``("country", iso3)``, ``("supplier", name)``, ``("technology", key)`` for
+    a profile (its view or its page), else ``GLOBAL`` (home, search, lists: anything may change them)."""
+    if key and key[0] == "page":
+        parts = str(key[1]).removesuffix(".json").split("/", 2)
+        key = (parts[1], unquote(parts[2])) if len(parts) == 3 else ("page",)
+    if key and key[0] in ("country", "supplier", "technology") and len(key) > 1:
+        return (str(key[0]), str(key[1]))
+    return GLOBAL
+
+
 class DataCache:
-    """Results keyed by (data version, key). The data version (last audit id, last claim row) is read at most
-    once per ``poll`` seconds; the app's own writes call ``invalidate`` so they show at once."""
+    """Results keyed by (data version, key), each tagged with what it depends on (``tags_of``). The data version
+    (last audit id, last claim row) is read at most once per ``poll`` seconds, and a change made elsewhere (an
+    import) empties the cache; the app's own writes call ``invalidate`` with what they changed, which drops only
+    the entries that depend on it (and the ``GLOBAL`` ones). Entries put with ``stale_ok`` (the home page's
+    figures) are kept when dropped: the next ``get`` returns the old value at once and recomputes it in the
+    background."""
 
     def __init__(self, store: Store, poll: float = 1.0, size: int = 512) -> None:
         self.store, self.poll, self.size = store, poll, size
         self._lock = threading.Lock()
         self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._stale: dict[Any, Any] = {}
+        self._refreshing: set[Any] = set()
+        self._flights: dict[Any, threading.Lock] = {}
         self._version: tuple[int, int] | None = None
         self._checked = 0.0
 
@@ -34,16 +57,28 @@ class DataCache:
         if self._version is None or now - self._checked > self.poll:
             version = ss.data_version(self.store)
             with self._lock:
-                if version != self._version:
-                    self._items.clear()
+                if version != self._version and self._version is not None:
+                    self._drop(lambda _key: True)
                 self._version, self._checked = version, now
         assert self._version is not None
         return self._version
 
-    def invalidate(self) -> None:
+    def _drop(self, hit: Callable[[Any], bool]) -> None:
+        for full in [k for k in self._items if hit(k[1])]:
+            value = self._items.pop(full)
+            if isinstance(value, _Stale):
+                self._stale[full[1]] = value.value
+
+    def invalidate(self, changed: Iterable[Tag] | None = None) -> None:
+        """Drop what depends on ``changed`` (tags; None: everything) and take the new data version as current."""
+        tags = None if changed is None else {*changed, GLOBAL}
         with self._lock:
-            self._items.clear()
+            self._drop(lambda key: tags is None or tags_of(key) in tags)
             self._version = None
+        version = ss.data_version(self.store)
+        with self._lock:
+            self._version, self._checked = version, time.monotonic()
+            self._items = OrderedDict(((version, k[1]), v) for k, v in self._items.items())
 
     def peek(self, key: Any) -> tuple[bool, Any]:
         """(True, value) when cached at the current data version, else (False, None)."""
@@ -51,23 +86,64 @@ class DataCache:
         with self._lock:
             if full in self._items:
                 self._items.move_to_end(full)
-                return True, self._items[full]
+                value = self._items[full]
+                return True, value.value if isinstance(value, _Stale) else value
         return False, None
 
-    def put(self, key: Any, value: Any, version: tuple[int, int] | None = None) -> None:
+    def put(self, key: Any, value: Any, version: tuple[int, int] | None = None, stale_ok: bool = False) -> None:
         with self._lock:
-            self._items[(version or self._version, key)] = value
+            self._items[(version or self._version, key)] = _Stale(value) if stale_ok else value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def get(self, key: Any, compute: Callable[[], T]) -> T:
+    def get(self, key: Any, compute: Callable[[], T], stale_ok: bool = False) -> T:
         found, value = self.peek(key)
         if found:
             return value  # type: ignore[no-any-return]
         version = self._version
-        computed = compute()
-        self.put(key, computed, version)
-        return computed
+        if stale_ok:
+            with self._lock:
+                old = self._stale.get(key, _MISSING)
+                start = old is not _MISSING and key not in self._refreshing
+                if start:
+                    self._refreshing.add(key)
+            if old is not _MISSING:
+                if start:
+                    threading.Thread(target=self._refresh, args=(key, compute, version), daemon=True).start()
+                return old  # type: ignore[no-any-return]
+        with self._flight(key):  # one computes, the others wait for its result (no stampede on a cold key)
+            found, value = self.peek(key)
+            if found:
+                return value  # type: ignore[no-any-return]
+            computed = compute()
+            self.put(key, computed, version, stale_ok)
+            return computed
+
+    def _flight(self, key: Any) -> threading.Lock:
+        with self._lock:
+            if len(self._flights) > 4 * self.size:
+                self._flights = {k: v for k, v in self._flights.items() if v.locked()}
+            return self._flights.setdefault(key, threading.Lock())
+
+    def _refresh(self, key: Any, compute: Callable[[], Any], version: tuple[int, int] | None) -> None:
+        try:
+            value = compute()
+            self.put(key, value, version, stale_ok=True)
+            with self._lock:
+                self._stale.pop(key, None)
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
+
+@dataclass(frozen=True)
+class _Stale:
+    """A cached value that may be served stale while it is recomputed."""
+
+    value: Any
+
+
+_MISSING = object()
 
 
 def page_key(scope: Any) -> tuple[str, str, str]:

@@ -16,12 +16,22 @@ from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
 from survindex.web import targeted
-from survindex.web.state import DataCache
+from survindex.web.state import DataCache, Tag
 
 log = logging.getLogger(__name__)
 ACCEPTED = ClaimFilter(status="accepted", kind="deployment")
 _LIST_COLS = ("id", "kind", "country", "supplier", "supplier_country", "technology", "aigs_category", "financier",
               "amount_usd", "year", "stage", "status", "confidence", "quote", "doc_id", "version")
+
+
+def claim_tags(store: Store, claim_id: str) -> set[Tag]:
+    """The cache tags a claim's values touch (``state.tags_of``); empty when there is no such claim."""
+    try:
+        c, _ = store.get_claim(claim_id)
+    except NotFound:
+        return set()
+    return {(kind, value) for kind, value in (("country", c.country), ("supplier", c.supplier),
+                                              ("technology", c.technology)) if value}
 
 
 def claim_summary(row: dict[str, Any]) -> dict[str, Any]:
@@ -50,8 +60,9 @@ def headline(store: Store) -> dict[str, Any]:
 def _index_headlines(store: Store) -> dict[str, Any] | None:
     try:
         from survindex import index
+        from survindex.store.aggregates import index_aggregates
 
-        result: dict[str, Any] = index.compute(index.load(store, status="accepted"))
+        result: dict[str, Any] = index.compute_aggregates(index_aggregates(store, status="accepted"))
     except Exception:  # noqa: BLE001 - the home page must not fail with the index; the SQL figures still show
         log.exception("the index could not be computed for the home page")
         return None
@@ -59,13 +70,14 @@ def _index_headlines(store: Store) -> dict[str, Any] | None:
 
 
 def home(store: Store, cache: DataCache) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
+    """The home page: the published figures and the map (SQL counts, recomputed after a change), the index's
+    headlines (SQL GROUP BY, served from the cache and refreshed in the background after a review)."""
+    def figures() -> dict[str, Any]:
         counts = dict(ss.facet(store, ss.ClaimQuery(ACCEPTED), "country", limit=300))
-        return {"title": "AI surveillance: where, who supplies, who pays", "figures": headline(store),
-                "map_values": counts, "map": world_map(counts),
-                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10),
-                "index": _index_headlines(store)}
-    return cache.get(("home",), build)
+        return {"figures": headline(store), "map_values": counts, "map": world_map(counts),
+                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10)}
+    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures),
+            "index": cache.get(("home", "index"), lambda: _index_headlines(store), stale_ok=True)}
 
 
 def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, Any]:
@@ -75,8 +87,10 @@ def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, An
 
 
 def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
+    """A country's profile: its counts and facets (cached until a change touches the country) and one page of
+    its claims (read by index)."""
     iso3 = iso3.upper()
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(country=iso3, include_negated=True))
         by_status = dict(ss.facet(store, everything, "status"))
         total = sum(by_status.values())
@@ -90,14 +104,14 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
             "accepted": _facets(store, accepted, ("technology", "supplier", "supplier_country", "stage",
                                                   "financier", "year")),
             "targeted": targeted.country(store, cache, iso3),
-            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page),
             "cases": case_list(store, CaseFilter(country=iso3)),
         }
-    return cache.get(("country", iso3, page.limit, page.offset), build)
+    return {**cache.get(("country", iso3), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page)}
 
 
 def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(supplier=name))
         total = ss.count(store, everything)
         if total == 0:
@@ -109,23 +123,25 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
                 "targeted": targeted.supplier(store, cache, name),
-                "cases": case_list(store, CaseFilter(supplier=name)), **_claims_page(store, everything, page)}
-    return cache.get(("supplier", name, page.limit, page.offset), build)
+                "cases": case_list(store, CaseFilter(supplier=name))}
+    return {**cache.get(("supplier", name), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(supplier=name)), page)}
 
 
 def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str, Any]:
     tech = vocabulary().technologies.get(key)
     if tech is None:
         raise NotFound(f"no technology {key}")
-    def build() -> dict[str, Any]:
+    def profile() -> dict[str, Any]:
         accepted = ss.ClaimQuery(ClaimFilter(technology=key, status="accepted"))
         everything = ss.ClaimQuery(ClaimFilter(technology=key))
         return {"title": tech.label, "key": key, "label": tech.label, "description": tech.description,
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
                 "targeted": targeted.technology(store, cache, key),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                "cases": case_list(store, CaseFilter(technology=key)), **_claims_page(store, everything, page)}
-    return cache.get(("technology", key, page.limit, page.offset), build)
+                "cases": case_list(store, CaseFilter(technology=key))}
+    return {**cache.get(("technology", key), profile),
+            **_claims_page(store, ss.ClaimQuery(ClaimFilter(technology=key)), page)}
 
 
 def technologies() -> dict[str, Any]:
@@ -180,13 +196,19 @@ def claim(store: Store, claim_id: str) -> dict[str, Any]:
             "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
 
 
-def search(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+def search(store: Store, filters: Filters, page: Page, cache: DataCache | None = None) -> dict[str, Any]:
+    """Search results: the matching documents, count and facets (cached per query when a cache is given, until
+    anything changes) and one page of the matching claims."""
     q = filters.query
-    docs = ss.search_documents(store, q.q, limit=10) if q.q else []
+    def summary() -> dict[str, Any]:
+        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [],
+                "total": ss.count(store, q), "facets": _facets(store, q, ("technology", "country", "supplier",
+                                                                            "status"))}
+    key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
     return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
-            "total": ss.count(store, q), "limit": page.limit, "offset": page.offset,
-            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")],
-            "documents": docs, "facets": _facets(store, q, ("technology", "country", "supplier", "status"))}
+            **(cache.get(key, summary) if cache is not None else summary()), "limit": page.limit,
+            "offset": page.offset,
+            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")]}
 
 
 def corrections(store: Store, page: Page) -> dict[str, Any]:
@@ -196,12 +218,18 @@ def corrections(store: Store, page: Page) -> dict[str, Any]:
          for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
 
 
-def review_queue(store: Store, filters: Filters, page: Page) -> dict[str, Any]:
+def review_queue(store: Store, filters: Filters, page: Page, after: str | None = None) -> dict[str, Any]:
+    """The queue: unreviewed claims (or the status filtered on), most confident first. ``after`` (the ``next``
+    cursor of the previous page) pages by key, so any depth costs the same; ``offset`` still works for links."""
     q = filters.query
     if q.filter.status is None:
         q = ss.ClaimQuery(filter=ClaimFilter(**{**q.filter.__dict__, "status": "unreviewed"}), q=q.q,
                           countries=q.countries, exclude_countries=q.exclude_countries)
-    rows = ss.claim_rows(store, q, page.limit, page.offset, order="review")
+    if after or not page.offset:
+        rows, nxt = ss.review_page(store, q, page.limit, after)
+    else:
+        rows, nxt = ss.claim_rows(store, q, page.limit, page.offset, order="review"), None
     return {"title": "Review queue", "params": filters.params, "total": ss.count(store, q),
-            "limit": page.limit, "offset": page.offset, "claims": [claim_summary(r) for r in rows],
+            "limit": page.limit, "offset": page.offset, "after": after, "next": nxt,
+            "claims": [claim_summary(r) for r in rows],
             "vocabulary": {"technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}}

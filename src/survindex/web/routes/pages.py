@@ -62,7 +62,8 @@ def claim(request: Request, claim_id: str) -> Response:
 @twin(router, "/search")
 async def search(request: Request, f: FiltersDep, p: PageDep) -> Response:
     """Full-text search over documents and quotes, with filters; CSV link."""
-    return await cached_page(request, "search.html", lambda: views.search(app_state(request).store, f, p))
+    st = app_state(request)
+    return await cached_page(request, "search.html", lambda: views.search(st.store, f, p, st.cache))
 
 
 @twin(router, "/corrections")

@@ -23,7 +23,8 @@ router = APIRouter()
 def queue(request: Request, f: FiltersDep, p: PageDep) -> Response:
     """The claim review queue (editors): unreviewed claims one by one, most confident first."""
     require_page(request, "editor")
-    return page(request, "review.html", views.review_queue(app_state(request).store, f, p))
+    after = request.query_params.get("after")
+    return page(request, "review.html", views.review_queue(app_state(request).store, f, p, after))
 
 
 def apply_review(store: Store, claim_id: str, data: dict[str, Any], actor: str) -> int:
@@ -35,13 +36,15 @@ def apply_review(store: Store, claim_id: str, data: dict[str, Any], actor: str) 
 
 
 def review_as(request: Request, claim_id: str, actor: Actor) -> int:
-    """``apply_review`` by a signed-in editor, then drop the cached index whether or not it succeeded."""
+    """``apply_review`` by a signed-in editor, then drop the cached pages the claim is on (before and after the
+    change: its country, supplier and technology, and the pages of everything) whether or not it succeeded."""
     st = app_state(request)
     assert actor.user is not None
+    before = views.claim_tags(st.store, claim_id)
     try:
         return apply_review(st.store, claim_id, actor.data, actor.user.username)
     finally:
-        st.cache.invalidate()
+        st.cache.invalidate(before | views.claim_tags(st.store, claim_id) if before else None)
 
 
 @router.post("/claim/{claim_id}/review", include_in_schema=False)

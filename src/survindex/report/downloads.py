@@ -1,0 +1,156 @@
+"""The report's downloads and the work split between processes: the index per country (in this process), the
+claims in every format and the country pages (in worker processes, each reading the database in batches), then
+the data package over everything."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, country_rows, write_all, write_many
+from survindex.export import datapackage
+from survindex.export.datapackage import Resource
+from survindex.export.rows import financing_by_country_rows
+from survindex.index import Aggregates
+
+if TYPE_CHECKING:
+    from survindex.report.site import Site
+
+DATA = "data"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a worker process needs to open the store and the built index again."""
+
+    url: str
+    status: str
+    min_confidence: float | None
+    as_of: date | None
+    out: Path
+    created: str
+    claim_count: int
+
+
+def country_downloads(site: Site, agg: Aggregates) -> None:
+    """The index per country in every format, and index.json."""
+    out = site.out / DATA
+    out.mkdir(parents=True, exist_ok=True)
+    site.resources += write_all(out, country_rows(site.index, financing_by_country_rows(agg.financing)),
+                                COUNTRY_SCHEMA)
+    with open(out / "index.json", "w", encoding="utf-8") as f:
+        json.dump(site.index, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
+def write_claims(spec: Spec, formats: tuple[str, ...]) -> None:
+    """The claims download in ``formats``, read from the database once, in batches."""
+    from survindex.store import Store
+    from survindex.store.published import Selection
+
+    store = Store(spec.url)
+    try:
+        rows = Selection(store, spec.status, spec.min_confidence, spec.as_of).claim_rows()
+        write_many(spec.out / DATA, rows, CLAIM_SCHEMA, formats)
+    finally:
+        store.close()
+
+
+def render_countries(spec: Spec, isos: list[str], cases: dict[str, Any]) -> None:
+    """Country pages, from the index.json this build wrote, the store and the cases of these countries."""
+    from survindex.report import pages
+    from survindex.report.site import Site
+    from survindex.store import Store
+    from survindex.store.published import Selection
+
+    store = Store(spec.url)
+    try:
+        index = json.loads((spec.out / DATA / "index.json").read_text(encoding="utf-8"))
+        site = Site(out=spec.out, index=index, claim_count=spec.claim_count, status=spec.status,
+                    selection=Selection(store, spec.status, spec.min_confidence, spec.as_of),
+                    min_confidence=spec.min_confidence, created=spec.created)
+        site.cases = cases
+        for iso in isos:
+            pages.country(site, iso)
+    finally:
+        store.close()
+
+
+def _chunks(site: Site, parts: int) -> list[list[str]]:
+    """The countries in ``parts`` lists of about the same number of claims (largest first)."""
+    from survindex.report import targeted_pages
+
+    detail = site.index["countries_detail"]
+    sizes = sorted(((len(detail[iso]["claims"]) if iso in detail else 0, iso) for iso in targeted_pages.countries(site)),
+                   reverse=True)
+    chunks: list[tuple[int, list[str]]] = [(0, []) for _ in range(max(1, parts))]
+    for n, iso in sizes:
+        total, isos = min(chunks, key=lambda c: c[0])
+        chunks.remove((total, isos))
+        chunks.append((total + n + 1, [*isos, iso]))
+    return [isos for _, isos in chunks if isos]
+
+
+class Work:
+    """The claims downloads and the country pages, in ``workers`` processes while this one renders the other
+    pages (in this process, one after the other, with no workers)."""
+
+    def __init__(self, site: Site, spec: Spec, workers: int) -> None:
+        self.site, self.spec, self.workers = site, spec, workers
+        self.futures: list[Future[None]] = []
+
+    def __enter__(self) -> "Work":
+        # two reads of the claims, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
+        groups = [("xlsx", "csv"), ("json", "geojson", "parquet")]
+        if not self.workers:
+            from survindex.report import pages, targeted_pages
+
+            write_claims(self.spec, tuple(FORMATS))
+            for iso in targeted_pages.countries(self.site):
+                pages.country(self.site, iso)
+            return self
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        submit: Any = self.pool.submit
+        self.futures += [submit(write_claims, self.spec, group) for group in groups]
+        self.futures += [submit(render_countries, self.spec, isos, self._cases(isos))
+                         for isos in _chunks(self.site, 2 * self.workers)]
+        return self
+
+    def _cases(self, isos: list[str]) -> dict[str, Any]:
+        """The cases the pages of ``isos`` list."""
+        wanted = set(isos)
+        return {cid: c for cid, c in self.site.cases.items() if c.country in wanted}
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for f in self.futures:
+                f.result()
+        finally:
+            if self.workers:
+                self.pool.shutdown(cancel_futures=True)
+
+    def resources(self) -> list[Resource]:
+        return [Resource(path=self.spec.out / DATA / f"{CLAIM_SCHEMA.name}.{m.EXTENSION}", schema=CLAIM_SCHEMA,
+                         format=fmt, mediatype=m.MEDIATYPE) for fmt, m in FORMATS.items()]
+
+
+def data_package(site: Site, claim_resources: list[Resource]) -> None:
+    """datapackage.json over every download, its sources the reference tables and the documents cited."""
+    from survindex.report.pages import _sources
+
+    sources = [{"title": s.get("title", k), "path": s.get("url", ""), **({"publisher": s["publisher"]}
+               if s.get("publisher") else {})} for k, s in _sources().items()]
+    docs: dict[str, tuple[str, str | None]] = {}
+    for d in site.selection.documents():
+        if d.url and (d.url not in docs or d.id > docs[d.url][0]):
+            docs[d.url] = (d.id, d.title)
+    sources += [{"title": title or url, "path": url} for url, (_, title) in sorted(docs.items())]
+    datapackage.write(site.out / DATA / "datapackage.json", [*site.resources, *claim_resources],
+                      title="survindex: AI surveillance index",
+                      description=f"The index per country and every claim behind it (status={site.status}).",
+                      sources=sources, created=site.created)

@@ -1,0 +1,89 @@
+"""Exports stream: the CSV download's first bytes arrive before the rest is read, batches are read by key, and a
+client that goes away stops the export (no more batches are read)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from survindex.model import Claim
+from survindex.store import open_store
+from survindex.store import search as ss
+from tests.test_web_support import app_for, seed
+
+
+def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[str | None]) -> Any:
+    db = str(tmp_path / "s.db")
+    ids = seed(db)
+    store = open_store(db)
+    store.put_claims([Claim(doc_id=ids["ken"], kind="deployment", quote=f"=camera {i}", country="KEN",
+                            technology="video_surveillance", extractor="test", extractor_version="1",
+                            location=f"row={i}") for i in range(30)])
+    store.close()
+    real = ss.export_batch
+
+    def small_batches(store: Any, query: Any, columns: Any, limit: int = 5000, after: str | None = None,
+                      text_safe: Any = ()) -> Any:
+        calls.append(after)
+        return real(store, query, columns, 4, after, text_safe)
+
+    monkeypatch.setattr(ss, "export_batch", small_batches)
+    return app_for(db)
+
+
+async def _drive(app: Any, stop_after_chunks: int | None) -> list[bytes]:
+    """Call the ASGI app for /api/claims.csv; with ``stop_after_chunks`` the client disconnects after that many."""
+    chunks: list[bytes] = []
+    gone = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            chunks.append(message["body"])
+            if stop_after_chunks is not None and len(chunks) >= stop_after_chunks:
+                gone.set()
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            gone.set()
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": "/api/claims.csv", "raw_path": b"/api/claims.csv", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1), "server": ("test", 80)}
+    await asyncio.wait_for(app(scope, receive, send), 30)
+    return chunks
+
+
+def test_csv_streams_in_batches_read_by_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    chunks = asyncio.run(_drive(_app(tmp_path, monkeypatch, calls), None))
+    assert len(chunks) >= 8  # the first bytes went out long before the last batch was read
+    assert chunks[0].startswith(b"id,kind,country")
+    assert calls[0] is None and all(a is not None for a in calls[1:])  # each batch starts after the last id
+    body = b"".join(chunks).decode()
+    assert body.count("'=camera") == 30  # formulas neutralised
+
+
+def test_a_client_that_goes_away_stops_the_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    asyncio.run(_drive(_app(tmp_path, monkeypatch, calls), 2))
+    assert len(calls) <= 4  # of 9 batches
+
+
+def test_xlsx_goes_on_in_new_sheets_past_the_row_limit(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from survindex.export import xlsx
+    from survindex.export.schema import Field, Schema
+
+    schema = Schema(name="claims", title="t", fields=(Field("id", "string"), Field("n", "integer")))
+    rows = [{"id": f"=c{i}", "n": i} for i in range(7)]
+    path = xlsx.write(tmp_path / "c.xlsx", iter(rows), schema, per_sheet=3)
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["claims", "claims_2", "claims_3"] == xlsx.sheet_names("claims", 7, 3)
+    assert xlsx.read(path, schema) == rows  # text that looks like a formula stays text
+    assert xlsx.sheet_names("claims", 2_000_000) == ["claims", "claims_2"]

@@ -1,0 +1,42 @@
+"""The page cache drops only what a change touches: a review of a Kenyan claim leaves Pakistan's page cached;
+the home page's index headlines are served stale and refreshed in the background."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from survindex.store import open_store
+from survindex.web.state import GLOBAL, DataCache, tags_of
+
+
+def test_tags_follow_profiles_and_everything_else_is_global() -> None:
+    assert tags_of(("page", "/country/KEN", "")) == ("country", "KEN")
+    assert tags_of(("page", "/country/KEN.json", "limit=5")) == ("country", "KEN")
+    assert tags_of(("page", "/supplier/China%20Tech", "")) == ("supplier", "China Tech")
+    assert tags_of(("technology", "safe_city", 50, 0)) == ("technology", "safe_city")
+    assert tags_of(("page", "/search", "q=x")) == GLOBAL and tags_of(("home",)) == GLOBAL
+
+
+def test_invalidate_drops_only_dependent_entries(tmp_path: Path) -> None:
+    cache = DataCache(open_store(str(tmp_path / "c.db")))
+    for key in (("country", "KEN", 50, 0), ("country", "PAK", 50, 0), ("page", "/search", ""), ("home",)):
+        cache.get(key, lambda key=key: key)
+    cache.invalidate({("country", "KEN")})
+    assert cache.peek(("country", "PAK", 50, 0)) == (True, ("country", "PAK", 50, 0))
+    assert not cache.peek(("country", "KEN", 50, 0))[0]
+    assert not cache.peek(("page", "/search", ""))[0] and not cache.peek(("home",))[0]
+    cache.invalidate()
+    assert not cache.peek(("country", "PAK", 50, 0))[0]
+
+
+def test_stale_entries_are_served_while_they_are_recomputed(tmp_path: Path) -> None:
+    cache = DataCache(open_store(str(tmp_path / "c.db")))
+    assert cache.get(("home", "index"), lambda: 1, stale_ok=True) == 1
+    cache.invalidate({("country", "KEN")})
+    assert cache.get(("home", "index"), lambda: (time.sleep(0.2), 2)[1], stale_ok=True) == 1  # at once
+    for _ in range(50):
+        if cache.peek(("home", "index")) == (True, 2):
+            break
+        time.sleep(0.05)
+    assert cache.get(("home", "index"), lambda: 3, stale_ok=True) == 2
