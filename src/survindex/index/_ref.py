@@ -45,22 +45,14 @@ class PackageReference:
                 return str(value)
         return None
 
-    def _country(self, iso3: str) -> Any:
-        try:
-            return self._ref.country(iso3)
-        except (LookupError, ValueError):
-            return None
-
     def name(self, iso3: str) -> str:
-        c = self._country(iso3)
-        return str(c.name) if c is not None else iso3
+        try:
+            return str(self._ref.country_name(iso3))
+        except (LookupError, ValueError):
+            return iso3
 
     def demonym(self, iso3: str) -> str | None:
-        c = self._country(iso3)
-        value = getattr(c, "demonym", None) if c is not None else None
-        if not value:
-            demonyms = getattr(c, "demonyms", None) if c is not None else None
-            value = demonyms[0] if demonyms else None
+        value = self._ref.country_demonym(iso3)
         return str(value) if value else None
 
 

@@ -7,12 +7,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from survindex.index._ref import Reference
 from survindex.index.acc import Acc, hq_country
 from survindex.model import Claim, vocabulary
 
 UNDATED = -9999  # the earliest "year" of a group with an undated claim: in scope at any date
+
+
+class TargetedRow(NamedTuple):
+    """A targeted deployment claim as the targeted section reads it (``index.targeted.TargetedClaim``)."""
+
+    id: str
+    kind: str
+    status: str
+    negated: bool
+    country: str | None
+    technology: str | None
+    supplier: str | None
+    supplier_country: str | None
+    year: int | None
+    original: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,7 @@ class Aggregates:
     financing: Sequence[tuple[str | None, str, str, int, float | None]] = ()
     members: Sequence[tuple[str, str | None, int]] = ()
     reach: Sequence[Claim] = field(default_factory=tuple)
-    targeted: Sequence[Claim] = field(default_factory=tuple)
+    targeted: Sequence[TargetedRow] = field(default_factory=tuple)
 
 
 def accumulate_aggregates(agg: Aggregates, as_of: date | None, ref: Reference) -> tuple[Acc, list[Claim], set[str]]:

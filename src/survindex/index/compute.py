@@ -40,7 +40,7 @@ DEFINITIONS = {
 }
 
 
-def _in_scope(claim: Claim, as_of: date | None) -> bool:
+def _in_scope(claim: targeted.TargetedClaim, as_of: date | None) -> bool:
     if claim.negated or claim.status == "rejected":
         return False
     return as_of is None or claim.year is None or claim.year <= as_of.year
@@ -201,7 +201,7 @@ def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Refer
 
 
 def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], set[str]]],
-           targeted_claims: Iterable[Claim], as_of: date | None, ref: Reference, figures: bool) -> dict[str, Any]:
+           targeted_claims: Iterable[targeted.TargetedClaim], as_of: date | None, ref: Reference, figures: bool) -> dict[str, Any]:
     """The index from ``source`` (the accumulator as of a date); ``targeted_claims`` (every claim, or only the
     targeted ones) give the targeted section."""
     from survindex.index.figures import headlines, published_figures
@@ -232,13 +232,14 @@ def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], s
     _add_targeted(result, [c for c in targeted_claims if _in_scope(c, as_of)], ref, day.year)
     if figures:
         years = {c.year for c in reach if c.year is not None and c.year < day.year}
-        then = {y: _index(source, targeted_claims, date(y, 12, 31), ref, False) for y in sorted(years)}
+        # published figures compare mass figures only: the indexes of earlier years skip the targeted section
+        then = {y: _index(source, (), date(y, 12, 31), ref, False) for y in sorted(years)}
         result["published_figures"] = published_figures(reach, result, then)
         result["headlines"] = headlines(result, ref)
     return result
 
 
-def _add_targeted(result: dict[str, Any], claims: list[Claim], ref: Reference, year: int) -> None:
+def _add_targeted(result: dict[str, Any], claims: list[targeted.TargetedClaim], ref: Reference, year: int) -> None:
     """The targeted section, joined to the mass index; its technologies count in ``by_technology`` too."""
     section = targeted.compute(claims, ref, year, result["countries_detail"])
     result["targeted"] = section

@@ -13,10 +13,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from survindex.index._ref import Reference
-from survindex.model import Claim, vocabulary, yamlio
+from survindex.model import vocabulary, yamlio
+
+
+class TargetedClaim(Protocol):
+    """What the targeted section reads of a claim (a ``Claim``, or the lighter ``index.aggregates.TargetedRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def negated(self) -> bool: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def technology(self) -> str | None: ...
+    @property
+    def supplier(self) -> str | None: ...
+    @property
+    def supplier_country(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def original(self) -> dict[str, Any]: ...
 
 DEFINITIONS = {
     "governments": "Countries with at least one targeted-surveillance deployment claim (technology with a "
@@ -45,12 +70,12 @@ def settings() -> dict[str, Any]:
     return data
 
 
-def is_targeted(claim: Claim) -> bool:
+def is_targeted(claim: TargetedClaim) -> bool:
     """A deployment claim of a targeted-surveillance technology."""
     return claim.kind == "deployment" and vocabulary().targeted_for(claim.technology) is not None
 
 
-def origin_countries(claim: Claim) -> list[str]:
+def origin_countries(claim: TargetedClaim) -> list[str]:
     """Every origin country the source names for the vendor (``original["supplier_countries"]``) when its first
     is still the claim's supplier country (a reviewer's correction wins), else the supplier country alone."""
     listed = claim.original.get("supplier_countries") if isinstance(claim.original, dict) else None
@@ -59,7 +84,7 @@ def origin_countries(claim: Claim) -> list[str]:
     return [claim.supplier_country] if claim.supplier_country else []
 
 
-def source_regime(claim: Claim) -> str | None:
+def source_regime(claim: TargetedClaim) -> str | None:
     """The regime type the source gives for the claim's country (``original["source_regime"]["type"]``)."""
     value = claim.original.get("source_regime") if isinstance(claim.original, dict) else None
     regime = value.get("type") if isinstance(value, dict) else None
@@ -79,18 +104,19 @@ class _Acc:
         self.by[table][key][iso].append(claim_id)
 
 
-def _accumulate(claims: Iterable[Claim]) -> _Acc:
+def _accumulate(claims: Iterable[TargetedClaim]) -> _Acc:
     acc = _Acc()
+    v = vocabulary()
     for c in claims:
-        if not c.country or not is_targeted(c):
+        category = v.targeted_for(c.technology) if c.kind == "deployment" else None  # is_targeted
+        if not c.country or category is None:
             continue
         iso = c.country
         acc.countries[iso].append(c.id)
         acc.add("by_technology", str(c.technology), iso, c.id)
-        category = str(vocabulary().targeted_for(c.technology))
         acc.add("by_category", category, iso, c.id)
         label = c.original.get("category") if isinstance(c.original, dict) else None
-        acc.add("by_source_category", str(label or vocabulary().targeted_categories[category]), iso, c.id)
+        acc.add("by_source_category", str(label or v.targeted_categories[category]), iso, c.id)
         acc.add("by_vendor", c.supplier or "", iso, c.id)
         written = c.original.get("vendor") if isinstance(c.original, dict) else None
         if c.supplier and isinstance(written, str) and written.strip() and written.strip() != c.supplier:
@@ -157,7 +183,7 @@ def _detail(acc: _Acc, regimes: dict[str, dict[str, str | None]], ref: Reference
             for iso, ids in sorted(acc.countries.items())}
 
 
-def compute(claims: Iterable[Claim], ref: Reference, year: int,
+def compute(claims: Iterable[TargetedClaim], ref: Reference, year: int,
             mass_detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """The targeted section over the (already selected) claims; ``year`` is the index's year, used for a
     government whose contracts carry no year; ``mass_detail`` (the mass index's ``countries_detail``) adds the

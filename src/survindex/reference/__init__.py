@@ -7,7 +7,8 @@ Lookups are built once and resolve through one normalised key.
 from __future__ import annotations
 
 from survindex.reference._text import fold, key
-from survindex.reference.countries import Country, countries, country, place_country, resolve_country
+from survindex.reference.countries import (Country, countries, country, country_demonym, country_name,
+                                           place_country, resolve_country)
 from survindex.reference.organisations import (
     Company,
     Financier,
@@ -40,7 +41,7 @@ def financier(canonical: str) -> Financier:
 
 __all__ = [
     "Company", "Country", "Financier", "ReferenceImportError", "bri_members", "companies", "company", "countries",
-    "country", "financier", "financiers", "fold", "is_bri_member", "key", "parse_as_of", "place_country",
+    "country", "country_demonym", "country_name", "financier", "financiers", "fold", "is_bri_member", "key", "parse_as_of", "place_country",
     "refresh_bri", "refresh_regimes", "regime", "regime_years", "resolve_company", "resolve_country",
     "resolve_financier", "sources",
 ]

@@ -153,6 +153,32 @@ def country(iso3: str) -> Country:
     return found
 
 
+def country_name(iso3: str) -> str:
+    """The short name of the country with this ISO3 code, without loading the place tables ``country`` needs
+    (what the index's figures name); ``KeyError`` if unknown."""
+    found = _names().get(iso3.strip().upper())
+    if found is None:
+        raise KeyError(f"unknown ISO 3166-1 alpha-3 code {iso3!r} (see survindex reference list countries)")
+    return found
+
+
+def country_demonym(iso3: str) -> str | None:
+    """The first demonym of a country ("Kenyan"), or None, without loading the place tables."""
+    found = _demonyms().get(iso3.strip().upper()) or []
+    return str(found[0]) if found else None
+
+
+@cache
+def _demonyms() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = load_yaml("demonyms.yaml")
+    return table
+
+
+@cache
+def _names() -> dict[str, str]:
+    return {iso3: str(r["name"]) for iso3, r in _base_records().items()}
+
+
 def _lookup(text: str) -> Country | None:
     t = _tables()
     k = key(text)

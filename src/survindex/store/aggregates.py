@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Text, and_, func, or_, select, type_coerce
 
-from survindex.index.aggregates import UNDATED, Aggregates
+from survindex.index.aggregates import UNDATED, Aggregates, TargetedRow
 from survindex.model import vocabulary
 from survindex.store import schema as s
 from survindex.store.core import Store, _row_claim
@@ -37,6 +38,39 @@ def _rows(conn: Connection, q: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(q)]
 
 
+def _deployments(conn: Connection, dep: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The countries, technologies and years rows from one read of the (country, technology, year) groups on the
+    technology covering index (a GROUP BY year alone would read the table through the year index)."""
+    c = s.claims.c
+    earliest: dict[str, int] = {}
+    first: dict[str, int] = {}
+    techs: dict[tuple[str, str], int] = {}
+    years: dict[int, int] = {}
+    for country, tech, year, n in conn.execute(select(c.country, c.technology, c.year, func.count()).where(*dep)
+                                               .group_by(c.country, c.technology, c.year)):
+        early = UNDATED if year is None else year
+        earliest[country] = min(earliest.get(country, early), early)
+        if year is not None:
+            first[country] = min(first.get(country, year), year)
+            years[year] = years.get(year, 0) + n
+        if tech is not None:
+            techs[(country, tech)] = min(techs.get((country, tech), early), early)
+    return ([(k, e, first.get(k)) for k, e in earliest.items()], [(k[0], k[1], e) for k, e in techs.items()],
+            list(years.items()))
+
+
+_TARGETED = ("id", "kind", "status", "negated", "country", "technology", "supplier", "supplier_country", "year")
+
+
+def _targeted(conn: Connection, where: list[Any]) -> list[TargetedRow]:
+    """The targeted deployment claims with what the targeted section reads (``original`` parsed only where it
+    holds something)."""
+    c = s.claims.c
+    q = select(*(c[f] for f in _TARGETED), type_coerce(c.original, Text)).where(*where).order_by(c.id)
+    return [TargetedRow._make((*r[:-1], json.loads(r[-1]) if r[-1] and r[-1] not in ("{}", "null") else {}))
+            for r in conn.execute(q.execution_options(yield_per=5000))]
+
+
 def index_aggregates(store: Store, status: str = "accepted", min_confidence: float | None = None,
                      as_of: date | None = None) -> Aggregates:
     """The counted claims grouped by what the index counts (see ``Aggregates``): a handful of GROUP BY queries
@@ -49,14 +83,10 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
     dep = [*where, c.kind == "deployment", c.country.is_not(None), mass]
     earliest = func.min(func.coalesce(c.year, UNDATED))
     with store.engine.connect() as conn:
-        countries = _rows(conn, select(c.country, earliest, func.min(c.year)).where(*dep).group_by(c.country))
-        techs = _rows(conn, select(c.country, c.technology, earliest)
-                      .where(*dep, c.technology.is_not(None)).group_by(c.country, c.technology))
+        countries, techs, years = _deployments(conn, dep)
         sups = _rows(conn, select(c.country, c.supplier, c.supplier_country, c.supplier_resolved, earliest)
                      .where(*dep, or_(c.supplier.is_not(None), c.supplier_country.is_not(None)))
                      .group_by(c.country, c.supplier, c.supplier_country, c.supplier_resolved))
-        years = [r for r in _rows(conn, select(c.year, func.count()).where(*dep).group_by(c.year))
-                 if r[0] is not None]  # no "year IS NOT NULL": it would lead the planner off the covering index
         fin_year = func.coalesce(c.year, UNDATED)
         financing = _rows(conn, select(c.financier, c.doc_id, c.country, fin_year, func.max(c.amount_usd))
                           .where(*where, c.kind == "financing", c.country.is_not(None), c.technology.is_not(None),
@@ -67,8 +97,7 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
                         .group_by(c.country, c.subject))
         reach = [_row_claim(r) for r in conn.execute(select(s.claims).where(*where, c.kind == "supplier_reach")
                                                      .order_by(c.id))]
-        spied = [_row_claim(r) for r in conn.execute(select(s.claims).where(
-            *where, c.kind == "deployment", c.technology.in_(targeted)).order_by(c.id))]
+        spied = _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)])
     return Aggregates(countries=countries, technologies=techs,
                       suppliers=sups, years=years, financing=financing,
                       members=members, reach=reach, targeted=spied)

@@ -99,7 +99,7 @@ claims = Table(
     Index("ix_claims_index_technology", "kind", "status", "country", "technology", "year", "negated",
           "superseded_by"),
     Index("ix_claims_index_supplier", "kind", "status", "country", "supplier", "supplier_country",
-          "supplier_resolved", "year", "negated", "superseded_by"),
+          "supplier_resolved", "technology", "year", "negated", "superseded_by"),
     Index("ix_claims_review", "status", "negated", "superseded_by", "confidence", "id"),
     Index("ix_claims_export", "status", "negated", "superseded_by", "id"),
     Index("ix_claims_country_review", "country", "status", "confidence", "id"),

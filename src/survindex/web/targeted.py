@@ -16,9 +16,10 @@ from survindex.web.state import DataCache
 def section(store: Store, cache: DataCache) -> dict[str, Any]:
     """The targeted section of the index over accepted claims (cached per data version)."""
     def build() -> dict[str, Any]:
-        from survindex import index
+        from survindex.index import compute_aggregates
+        from survindex.store.aggregates import index_aggregates
 
-        result: dict[str, Any] = index.compute(index.load(store, status="accepted"), figures=False)
+        result: dict[str, Any] = compute_aggregates(index_aggregates(store, "accepted"), figures=False)
         return dict(result.get("targeted") or {})
     value: dict[str, Any] = cache.get(("targeted-index",), build)
     return value
