@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from survindex.cli import cli
 from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS
 from survindex.store import open_store
+from survindex.report.cases import case_schema
 from tests import test_report_fixtures as report_fixtures
 
 
@@ -77,12 +78,15 @@ def test_every_download_parses_back(filled_db: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     index = json.loads((data / "index.json").read_text())
     package = json.loads((data / "datapackage.json").read_text())
-    assert len(package["resources"]) == 2 * len(FORMATS)
+    assert len(package["resources"]) == 3 * len(FORMATS)  # countries, claims, cases
+    claim_ids = {r["id"] for r in FORMATS["csv"].read(data / "claims.csv", CLAIM_SCHEMA)}
     for res in package["resources"]:
-        schema = COUNTRY_SCHEMA if res["name"].startswith("countries") else CLAIM_SCHEMA
+        schema = {"countries": COUNTRY_SCHEMA, "claims": CLAIM_SCHEMA, "cases": case_schema()}[res["name"].split("-")[0]]
         rows = FORMATS[res["format"]].read(data / res["path"], schema)
         assert [f["name"] for f in res["schema"]["fields"]] == list(schema.names)
-        if schema is COUNTRY_SCHEMA:
+        if schema.name == "cases":
+            assert all(set(r["claim_ids"]) <= claim_ids for r in rows)
+        elif schema is COUNTRY_SCHEMA:
             assert sorted(r["iso3"] for r in rows) == sorted(index["countries_detail"])
             pak = next(r for r in rows if r["iso3"] == "PAK")
             assert pak["tech_safe_city"] and pak["tech_facial_recognition"] and not pak["tech_drone"]
@@ -112,7 +116,7 @@ def test_data_package_validates_with_frictionless(filled_db: str, tmp_path: Path
     (data / "dp-checked.json").write_text(json.dumps(package))
     report = frictionless.validate(str(data / "dp-checked.json"))
     assert report.valid, report.flatten(["title", "message"])
-    assert len(report.tasks) == 8
+    assert len(report.tasks) == 12  # countries, claims, cases x CSV, JSON, GeoJSON, XLSX
 
 
 def test_build_is_deterministic(filled_db: str, tmp_path: Path) -> None:

@@ -43,3 +43,31 @@ def test_case_pages_show_published_claims_and_link_everywhere(tmp_path: Path) ->
     package = json.loads((out / "data" / "datapackage.json").read_text("utf-8"))
     assert "cases-csv" in {r["name"] for r in package["resources"]}
     assert "data/cases.csv" in (out / "downloads.html").read_text("utf-8")
+
+
+def test_worker_processes_write_the_same_case_pages_and_rows(tmp_path: Path) -> None:
+    """Country pages and their cases are written by worker processes on a large build: same pages, same rows."""
+    import csv
+
+    store = open_store(str(tmp_path / "s.db"))
+    for n, (country, supplier) in enumerate([("KEN", "Huawei"), ("PAK", "Huawei"), ("ECU", "ZTE"), ("KEN", "NEC")]):
+        claim = _doc_claims(store, f"{supplier} built a safe city in {country} ({n}).", f"Paper {n}", country=country,
+                            technology="safe_city", supplier=supplier, supplier_country="CHN", stage="installed")
+        store.update_claim(claim.id, {"status": "accepted"}, "alice", 1)
+    store.refresh_cases()
+    built = {}
+    for workers in (0, 2):
+        out = tmp_path / f"site{workers}"
+        build_site(store, out, progress=False, workers=workers)
+        built[workers] = out
+    one, two = built[0], built[2]
+    pages = sorted(str(p.relative_to(one)) for p in one.rglob("*.html"))
+    assert pages == sorted(str(p.relative_to(two)) for p in two.rglob("*.html"))
+    assert len(list((one / "case").glob("*.html"))) == 4
+    strip = re.compile(r"Built [^<]*UTC")
+    for rel in pages:
+        assert strip.sub("", (one / rel).read_text("utf-8")) == strip.sub("", (two / rel).read_text("utf-8")), rel
+    rows = [sorted(csv.DictReader((out / "data" / "cases.csv").open(encoding="utf-8")), key=lambda r: r["id"])
+            for out in (one, two)]
+    assert rows[0] == rows[1] and len(rows[0]) == 4
+    assert not list((two / "data").glob(".cases-*"))

@@ -6,7 +6,11 @@ unreviewed claims the store also holds. Claims link to their entry on the countr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from survindex.cases import Case, Member, summarise
 from survindex.model import Claim, Document
@@ -27,49 +31,69 @@ def member(c: Claim, doc: Document | None) -> Member:
                   date=(doc.published if doc else None) or (str(c.year) if c.year else None), source=src)
 
 
-def build(site: Site) -> None:
-    """Every case with a published claim: its page (written as its claims stream past, a case at a time), then
-    ``cases.html`` and the ``cases`` download. ``site.cases`` keeps the summaries for the other pages."""
-    store = site.selection.store
-    group: list[tuple[Claim, Document | None]] = []
-    current: str | None = None
-    for case_id, claim, doc in site.selection.case_claims():
-        if case_id != current and group:
-            _publish(site, store, str(current), group)
+Group = list[tuple[Claim, Document | None]]
+
+
+class Listing(NamedTuple):
+    """A case as the lists show it (the report keeps one per case, so it is small)."""
+
+    id: str
+    country: str | None
+    deployer: str | None
+    technology: str | None
+    technologies: tuple[str, ...]
+    supplier: str | None
+    stage: str
+    first_reported: str | None
+    last_reported: str | None
+    source_count: int
+    confidence: float
+
+
+def listing(c: Case) -> Listing:
+    return Listing(c.id, c.country, c.deployer, c.technology, c.technologies, c.supplier, c.stage,
+                   c.first_reported, c.last_reported, len(c.sources), c.confidence)
+
+
+def order(c: Listing) -> tuple[int, float, str]:
+    """Most corroborated first, then most confident."""
+    return (-c.source_count, -c.confidence, c.id)
+
+
+def country_cases(site: Site, iso3: str | None, rows: IO[str]) -> list[Listing]:
+    """The published cases of one country (None: of no country), a case at a time as its claims stream past:
+    its page written, its download row appended to ``rows`` (JSON Lines); returns their listings."""
+    out: list[Listing] = []
+    current: tuple[str, str] | None = None
+    group: Group = []
+    end: list[tuple[str, str, Claim | None, Document | None]] = [("", "", None, None)]
+    for case_id, grp, claim, doc in itertools.chain(site.selection.case_claims(iso3), end):
+        if current and case_id != current[0]:
+            out.append(listing(_publish(site, current[0], current[1], group, rows)))
             group = []
-        current = case_id
-        group.append((claim, doc))
-    if group:
-        _publish(site, store, str(current), group)
-    index_page(site)
-    site.resources += downloads(site, site.out / "data")
+        if claim is not None:
+            current = (case_id, grp)
+            group.append((claim, doc))
+    return out
 
 
-def _publish(site: Site, store: Any, case_id: str, group: list[tuple[Claim, Document | None]]) -> None:
+def _publish(site: Site, case_id: str, grp: str, group: Group, rows: IO[str]) -> Case:
     members = [member(c, doc) for c, doc in group]
-    case = summarise(case_id, members[0].country, (_group(store, case_id),), members)
-    site.cases[case_id] = case
-    case_page(site, case, group)
-
-
-def _group(store: Any, case_id: str) -> str:
-    from sqlalchemy import select
-
-    from survindex.store import schema as s
-
-    with store.engine.connect() as conn:
-        return str(conn.execute(select(s.cases.c.grp).where(s.cases.c.id == case_id)).scalar() or "")
+    case = summarise(case_id, members[0].country, (grp,), members)
+    case_page(site, case, group, members)
+    rows.write(json.dumps(case_row(case), ensure_ascii=False) + "\n")
+    return case
 
 
 def claim_href(c: Claim, root: str) -> str | None:
     return f"{root}countries/{c.country}.html#{c.id}" if c.country else None
 
 
-def sources(group: list[tuple[Claim, Document | None]]) -> list[dict[str, Any]]:
+def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
     """Independent sources of a case with their strongest published quote."""
     by: dict[str, list[tuple[Claim, Document | None]]] = {}
-    for c, doc in group:
-        by.setdefault(member(c, doc).source, []).append((c, doc))
+    for (c, doc), m in zip(group, members):
+        by.setdefault(m.source, []).append((c, doc))
     out = []
     for key, pairs in sorted(by.items()):
         best, doc = max(pairs, key=lambda p: (p[0].confidence, len(p[0].quote), p[0].id))
@@ -79,26 +103,48 @@ def sources(group: list[tuple[Claim, Document | None]]) -> list[dict[str, Any]]:
     return out
 
 
-def case_page(site: Site, case: Case, group: list[tuple[Claim, Document | None]]) -> None:
+def case_page(site: Site, case: Case, group: Group, members: list[Member]) -> None:
     root = "../"
     claims = {c.id: c for c, _ in group}
-    site.render(f"case/{case.id}.html", "case.html", case=case, sources=sources(group), claims=list(claims.values()),
+    site.render(f"case/{case.id}.html", "case.html", stream=False, case=case, sources=sources(group, members),
+                claims=list(claims.values()),
                 claim_href=lambda cid: claim_href(claims[cid], root) if cid in claims else None,
                 map_svg=locator_svg(case.country, "../static/world.svg", label=site.country_name(case.country))
                 if case.country else "")
 
 
-def index_page(site: Site) -> None:
-    site.render("cases.html", "cases.html", cases=sorted(site.cases.values(),
-                                                         key=lambda c: (-len(c.sources), -c.confidence, c.id)))
+def finish(site: Site, row_files: list[Path]) -> None:
+    """After every country's cases: ``cases.html`` and the ``cases`` download (rows streamed from the files the
+    countries' cases were written to, which are then removed)."""
+    from survindex.export import write_many
+
+    site.render("cases.html", "cases.html", cases=sorted(site.cases.values(), key=order))
+    site.resources += write_many(site.out / "data", _rows(row_files), case_schema())
+    for f in row_files:
+        f.unlink(missing_ok=True)
 
 
-def cases_where(site: Site, **match: Any) -> list[Case]:
-    """The report's cases whose fields equal ``match`` (country=, supplier=, technology=), most corroborated
-    first (for the country, supplier and technology pages)."""
-    found = [c for c in site.cases.values() if all(getattr(c, k) == v or (k == "technology" and v in c.technologies)
-                                                   for k, v in match.items())]
-    return sorted(found, key=lambda c: (-len(c.sources), -c.confidence, c.id))
+def _rows(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                yield json.loads(line)
+
+
+def cases_where(site: Site, **match: Any) -> list[Listing]:
+    """The report's cases whose ``country``, ``supplier`` or ``technology`` (one of its technologies) is the
+    value given, most corroborated first (for the country, supplier and technology pages)."""
+    (field, value), = match.items()
+    return site.case_lists(field).get(value, [])
+
+
+def lists(cases: Iterable[Listing], field: str) -> dict[Any, list[Listing]]:
+    """The cases by ``field`` (each technology of a case for ``technology``), each list most corroborated first."""
+    out: dict[Any, list[Listing]] = {}
+    for c in sorted(cases, key=order):
+        for value in (c.technologies if field == "technology" else (getattr(c, field),)):
+            out.setdefault(value, []).append(c)
+    return out
 
 
 def case_schema() -> Any:
@@ -128,18 +174,10 @@ def case_schema() -> Any:
         ))
 
 
-def case_rows(site: Site) -> list[dict[str, Any]]:
-    return [{"id": c.id, "country": c.country, "technology": c.technology, "technologies": list(c.technologies),
-             "supplier": c.supplier, "supplier_country": c.supplier_country, "deployer": c.deployer,
-             "stage": c.stage, "first_reported": c.first_reported, "last_reported": c.last_reported,
-             "sources": len(c.sources), "source_keys": list(c.sources),
-             "financiers": sorted({f["financier"] for f in c.financing if f.get("financier")}),
-             "confidence": c.confidence, "claim_ids": list(c.claims)} for c in sorted(site.cases.values(),
-                                                                                    key=lambda c: c.id)]
-
-
-def downloads(site: Site, out: Any) -> list[Any]:
-    """The ``cases`` table in every download format (nothing when the report has no cases)."""
-    from survindex.export import write_all
-
-    return write_all(out, case_rows(site), case_schema()) if site.cases else []
+def case_row(c: Case) -> dict[str, Any]:
+    return {"id": c.id, "country": c.country, "technology": c.technology, "technologies": list(c.technologies),
+            "supplier": c.supplier, "supplier_country": c.supplier_country, "deployer": c.deployer,
+            "stage": c.stage, "first_reported": c.first_reported, "last_reported": c.last_reported,
+            "sources": len(c.sources), "source_keys": list(c.sources),
+            "financiers": sorted({f["financier"] for f in c.financing if f.get("financier")}),
+            "confidence": c.confidence, "claim_ids": list(c.claims)}

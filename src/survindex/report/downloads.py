@@ -61,24 +61,44 @@ def write_claims(spec: Spec, formats: tuple[str, ...]) -> None:
         store.close()
 
 
-def render_countries(spec: Spec, isos: list[str], cases: dict[str, Any]) -> None:
-    """Country pages, from the index.json this build wrote, the store and the cases of these countries."""
-    from survindex.report import pages
-    from survindex.report.site import Site
+def render_countries(spec: Spec, isos: list[str], part: int) -> list[Any]:
+    """Country pages with their case pages, from the index.json this build wrote and the store; the cases'
+    download rows go to ``.cases-<part>.jsonl``; returns the cases' summaries."""
     from survindex.store import Store
-    from survindex.store.published import Selection
 
     store = Store(spec.url)
     try:
-        index = json.loads((spec.out / DATA / "index.json").read_text(encoding="utf-8"))
-        site = Site(out=spec.out, index=index, claim_count=spec.claim_count, status=spec.status,
-                    selection=Selection(store, spec.status, spec.min_confidence, spec.as_of),
-                    min_confidence=spec.min_confidence, created=spec.created)
-        site.cases = cases
-        for iso in isos:
-            pages.country(site, iso)
+        return countries_with_cases(_site(spec, store), isos, part)
     finally:
         store.close()
+
+
+def _site(spec: Spec, store: Any) -> Site:
+    from survindex.report.site import Site
+    from survindex.store.published import Selection
+
+    index = json.loads((spec.out / DATA / "index.json").read_text(encoding="utf-8"))
+    return Site(out=spec.out, index=index, claim_count=spec.claim_count, status=spec.status,
+                selection=Selection(store, spec.status, spec.min_confidence, spec.as_of),
+                min_confidence=spec.min_confidence, created=spec.created)
+
+
+def case_file(out: Path, part: int) -> Path:
+    return out / DATA / f".cases-{part}.jsonl"
+
+
+def countries_with_cases(site: Site, isos: list[str], part: int) -> list[Any]:
+    """Each country's cases (pages, download rows), then its page listing them."""
+    from survindex.report import cases, pages
+
+    found: list[Any] = []
+    with open(case_file(site.out, part), "w", encoding="utf-8") as rows:
+        for iso in isos:
+            mine = cases.country_cases(site, iso, rows)
+            site.set_cases(mine)
+            pages.country(site, iso)
+            found += mine
+    return found
 
 
 def _chunks(site: Site, parts: int) -> list[list[str]]:
@@ -97,39 +117,38 @@ def _chunks(site: Site, parts: int) -> list[list[str]]:
 
 
 class Work:
-    """The claims downloads and the country pages, in ``workers`` processes while this one renders the other
-    pages (in this process, one after the other, with no workers)."""
+    """The claims downloads and the country pages with their cases, in ``workers`` processes while this one
+    renders the other pages (in this process, one after the other, with no workers). ``cases`` and
+    ``case_files`` hold the cases found once the work is done."""
 
     def __init__(self, site: Site, spec: Spec, workers: int) -> None:
         self.site, self.spec, self.workers = site, spec, workers
-        self.futures: list[Future[None]] = []
+        self.futures: list[Future[Any]] = []
+        self.cases: list[Any] = []
+        self.case_files: list[Path] = []
 
     def __enter__(self) -> "Work":
+        from survindex.report import targeted_pages
+
         # two reads of the claims, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
         groups = [("xlsx", "csv"), ("json", "geojson", "parquet")]
         if not self.workers:
-            from survindex.report import pages, targeted_pages
-
             write_claims(self.spec, tuple(FORMATS))
-            for iso in targeted_pages.countries(self.site):
-                pages.country(self.site, iso)
+            self.cases = countries_with_cases(self.site, targeted_pages.countries(self.site), 0)
+            self.case_files = [case_file(self.spec.out, 0)]
             return self
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         submit: Any = self.pool.submit
         self.futures += [submit(write_claims, self.spec, group) for group in groups]
-        self.futures += [submit(render_countries, self.spec, isos, self._cases(isos))
-                         for isos in _chunks(self.site, 2 * self.workers)]
+        for part, isos in enumerate(_chunks(self.site, 2 * self.workers)):
+            self.futures.append(submit(render_countries, self.spec, isos, part))
+            self.case_files.append(case_file(self.spec.out, part))
         return self
-
-    def _cases(self, isos: list[str]) -> dict[str, Any]:
-        """The cases the pages of ``isos`` list."""
-        wanted = set(isos)
-        return {cid: c for cid, c in self.site.cases.items() if c.country in wanted}
 
     def __exit__(self, *exc: object) -> None:
         try:
             for f in self.futures:
-                f.result()
+                self.cases += f.result() or []
         finally:
             if self.workers:
                 self.pool.shutdown(cancel_futures=True)

@@ -112,9 +112,10 @@ def simple(site: Site, name: str, **ctx: Any) -> None:
     site.render(f"{name}.html", f"{name}.html", **ctx)
 
 
-def jobs(site: Site, countries: bool = True) -> list[Callable[[], None]]:
+def jobs(site: Site, countries: bool = True, profiles: bool = True) -> list[Callable[[], None]]:
     """One callable per page, so the builder can show progress (``countries=False``: all but the country pages,
-    which worker processes render)."""
+    which worker processes render; ``profiles=False``: nor the supplier and technology pages, which list cases
+    the country workers summarise)."""
     out: list[Callable[[], None]] = [
         partial(home, site),
         partial(simple, site, "countries"),
@@ -126,6 +127,10 @@ def jobs(site: Site, countries: bool = True) -> list[Callable[[], None]]:
         partial(targeted_pages.page, site),
     ]
     out += [partial(country, site, iso) for iso in targeted_pages.countries(site)] if countries else []
-    out += [partial(supplier, site, name) for name in site.supplier_slugs]
-    out += [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]
-    return out
+    return out + (profile_jobs(site) if profiles else [])
+
+
+def profile_jobs(site: Site) -> list[Callable[[], None]]:
+    """The supplier and technology pages."""
+    out: list[Callable[[], None]] = [partial(supplier, site, name) for name in site.supplier_slugs]
+    return out + [partial(technology, site, key) for key, n in site.index["by_technology"].items() if n]

@@ -51,7 +51,8 @@ class Site:
     supplier_slugs: dict[str, str] = field(default_factory=dict)
     _docs: dict[str, Document | None] = field(default_factory=dict)
     resources: list[Resource] = field(default_factory=list)  # the downloads written so far
-    cases: dict[str, Any] = field(default_factory=dict)  # case id -> survindex.cases.Case (published claims only)
+    cases: dict[str, Any] = field(default_factory=dict)  # case id -> report.cases.Listing (published claims only)
+    _lists: dict[str, dict[Any, list[Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = Environment(loader=PackageLoader("survindex.report", "templates"),
@@ -73,14 +74,18 @@ class Site:
     def built(self) -> str:
         return self.created.replace("T", " ").replace("Z", " UTC")
 
-    def render(self, rel: str, template: str, **ctx: Any) -> Path:
-        """Render ``template`` to ``out/rel`` as a stream (a page of 50,000 claims is never one string); links
-        in it are relative to ``root``."""
+    def render(self, rel: str, template: str, stream: bool = True, **ctx: Any) -> Path:
+        """Render ``template`` to ``out/rel`` as a stream (a page of 50,000 claims is never one string; a small
+        page, ``stream=False``, is written in one piece); links in it are relative to ``root``."""
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         root = "../" * rel.count("/")
+        page = self.env.get_template(template)
         with open(path, "w", encoding="utf-8") as f:
-            f.writelines(self.env.get_template(template).generate(root=root, **ctx))
+            if stream:
+                f.writelines(page.generate(root=root, **ctx))
+            else:
+                f.write(page.render(root=root, **ctx))
         return path
 
     def country_href(self, iso3: str, root: str = "") -> str:
@@ -104,6 +109,19 @@ class Site:
         from survindex.report.cases import cases_where
 
         return cases_where(self, **match)
+
+    def case_lists(self, field: str) -> dict[Any, list[Any]]:
+        """The cases by ``field`` (``report.cases.lists``), computed once per set of cases."""
+        from survindex.report.cases import lists
+
+        if field not in self._lists:
+            self._lists[field] = lists(self.cases.values(), field)
+        return self._lists[field]
+
+    def set_cases(self, cases: Iterable[Any]) -> None:
+        """The cases the pages list from now on (``report.cases.Listing``)."""
+        self.cases = {c.id: c for c in cases}
+        self._lists = {}
 
 
 def _ref_name(iso3: str) -> str:
@@ -151,13 +169,18 @@ def build_site(store: Store, out: Path, *, status: str = "accepted", min_confide
     out.mkdir(parents=True, exist_ok=True)
     copy_static(out)
     downloads.country_downloads(site, agg)
-    cases.build(site)  # case pages and the cases download; the country pages list the cases
     spec = downloads.Spec(store.url, status, min_confidence, as_of, out, site.created, n)
     workers = (2 if n > 20_000 else 0) if workers is None else workers
-    with downloads.Work(site, spec, workers) as work:
-        jobs = pages.jobs(site, countries=False)
+    with downloads.Work(site, spec, workers) as work:  # claims downloads; country pages with their cases
+        jobs = pages.jobs(site, countries=False, profiles=False)
         for job in _progress(jobs, f"building report ({len(jobs)} pages here, the rest in workers)", progress):
             job()
+    rows = out / downloads.DATA / ".cases-none.jsonl"
+    with open(rows, "w", encoding="utf-8") as f:  # cases without a country
+        site.set_cases([*work.cases, *cases.country_cases(site, None, f)])
+    for job in pages.profile_jobs(site):  # supplier and technology pages list their cases
+        job()
+    cases.finish(site, [*work.case_files, rows])
     downloads.data_package(site, work.resources())
     return out / "index.html"
 
