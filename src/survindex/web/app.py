@@ -102,6 +102,9 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(warm_up)
+        from survindex.web import views
+
+        await run_in_threadpool(views.home, store, cache)  # the index, before the first visitor waits for it
         yield
         store.close()
 

@@ -39,8 +39,11 @@ class DataCache:
     (last audit id, last claim row) is read at most once per ``poll`` seconds, and a change made elsewhere (an
     import) empties the cache; the app's own writes call ``invalidate`` with what they changed, which drops only
     the entries that depend on it (and the ``GLOBAL`` ones). Entries put with ``stale_ok`` (the home page's
-    figures) are kept when dropped: the next ``get`` returns the old value at once and recomputes it in the
-    background."""
+    figures) are kept when dropped: when computing them took longer than ``STALE_AFTER`` seconds the last time
+    (a large database), the next ``get`` returns the old value at once and recomputes it in the background;
+    otherwise it recomputes it at once."""
+
+    STALE_AFTER = 1.0
 
     def __init__(self, store: Store, poll: float = 1.0, size: int = 512) -> None:
         self.store, self.poll, self.size = store, poll, size
@@ -48,6 +51,7 @@ class DataCache:
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._stale: dict[Any, Any] = {}
         self._refreshing: set[Any] = set()
+        self._cost: dict[Any, float] = {}  # seconds the last computation of a stale_ok key took
         self._flights: dict[Any, threading.Lock] = {}
         self._version: tuple[int, int] | None = None
         self._checked = 0.0
@@ -104,6 +108,8 @@ class DataCache:
         if stale_ok:
             with self._lock:
                 old = self._stale.get(key, _MISSING)
+                if self._cost.get(key, 0.0) < self.STALE_AFTER:
+                    old = _MISSING  # cheap: computed again at once
                 start = old is not _MISSING and key not in self._refreshing
                 if start:
                     self._refreshing.add(key)
@@ -115,9 +121,15 @@ class DataCache:
             found, value = self.peek(key)
             if found:
                 return value  # type: ignore[no-any-return]
-            computed = compute()
+            computed = self._timed(key, compute)
             self.put(key, computed, version, stale_ok)
             return computed
+
+    def _timed(self, key: Any, compute: Callable[[], T]) -> T:
+        start = time.monotonic()
+        value = compute()
+        self._cost[key] = time.monotonic() - start
+        return value
 
     def _flight(self, key: Any) -> threading.Lock:
         with self._lock:
@@ -127,7 +139,7 @@ class DataCache:
 
     def _refresh(self, key: Any, compute: Callable[[], Any], version: tuple[int, int] | None) -> None:
         try:
-            value = compute()
+            value = self._timed(key, compute)
             self.put(key, value, version, stale_ok=True)
             with self._lock:
                 self._stale.pop(key, None)

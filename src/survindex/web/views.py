@@ -44,40 +44,52 @@ def _facets(store: Store, query: ss.ClaimQuery, cols: tuple[str, ...]) -> dict[s
     return {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in ss.facets(store, query, cols).items()}
 
 
-def headline(store: Store) -> dict[str, Any]:
-    """The published figures: computed from accepted claims only."""
-    acc = ss.ClaimQuery(ACCEPTED)
+def headline(store: Store, index: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The home page's figures: countries and suppliers from the index (the static site's computation: accepted
+    claims, targeted surveillance apart), claims and documents counted in SQL."""
+    idx = index if index is not None else index_of(store)
     return {
-        "countries": ss.distinct_count(store, acc, "country"),
-        "suppliers": ss.distinct_count(store, acc, "supplier"),
-        "accepted_deployments": ss.count(store, acc),
+        "countries": idx["countries"],
+        "suppliers": len(idx["by_supplier"]),
+        "accepted_deployments": ss.count(store, ss.ClaimQuery(ACCEPTED)),
         "accepted_claims": ss.count(store, ss.ClaimQuery(ClaimFilter(status="accepted"))),
         "unreviewed_claims": ss.count(store, ss.ClaimQuery(ClaimFilter(status="unreviewed"))),
         "documents": ss.count_documents(store),
     }
 
 
-def _index_headlines(store: Store) -> dict[str, Any] | None:
-    try:
-        from survindex import index
-        from survindex.store.aggregates import index_aggregates
+def index_of(store: Store) -> dict[str, Any]:
+    """The index over accepted claims, as ``survindex stats`` and ``survindex build`` compute it."""
+    from survindex import index
+    from survindex.store.aggregates import index_aggregates
 
-        result: dict[str, Any] = index.compute_aggregates(index_aggregates(store, status="accepted"))
-    except Exception:  # noqa: BLE001 - the home page must not fail with the index; the SQL figures still show
-        log.exception("the index could not be computed for the home page")
-        return None
-    return {"headlines": result.get("headlines"), "published_figures": result.get("published_figures")}
+    result: dict[str, Any] = index.compute_aggregates(index_aggregates(store, status="accepted"))
+    return result
 
 
 def home(store: Store, cache: DataCache) -> dict[str, Any]:
-    """The home page: the published figures and the map (SQL counts, recomputed after a change), the index's
-    headlines (SQL GROUP BY, served from the cache and refreshed in the background after a review)."""
+    """The home page: figures, map (technologies per country) and headlines from the index, as on the static
+    site; served from the cache, and after a change served stale while it is computed again in the background."""
     def figures() -> dict[str, Any]:
-        counts = dict(ss.facet(store, ss.ClaimQuery(ACCEPTED), "country", limit=300))
-        return {"figures": headline(store), "map_values": counts, "map": world_map(counts),
-                "top_suppliers": ss.suppliers(store, ss.ClaimQuery(ACCEPTED), limit=10)}
-    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures),
-            "index": cache.get(("home", "index"), lambda: _index_headlines(store), stale_ok=True)}
+        idx = index_of(store)
+        values = {iso: len(d["technologies"]) for iso, d in idx["countries_detail"].items() if d["technologies"]}
+        top = [{"supplier": name, "supplier_country": _hq(store, name), "countries": n}
+               for name, n in list(idx["by_supplier"].items())[:10]]
+        return {"figures": headline(store, idx), "map_values": values, "map": world_map(values),
+                "top_suppliers": top,
+                "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
+    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures, stale_ok=True)}
+
+
+def _hq(store: Store, supplier: str) -> str | None:
+    from survindex.index._ref import default_reference
+
+    found = default_reference().hq_country(supplier)
+    if found:
+        return found
+    stated = ss.facet(store, ss.ClaimQuery(ClaimFilter(supplier=supplier, status="accepted")), "supplier_country",
+                      limit=1)
+    return str(stated[0][0]) if stated and stated[0][0] else None
 
 
 def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, Any]:

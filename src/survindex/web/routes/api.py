@@ -126,8 +126,9 @@ def suppliers(request: Request, f: FiltersDep) -> Response:
 
 @router.get("/stats", summary="Headline figures and counts")
 def stats(request: Request) -> Response:
-    store = app_state(request).store
-    return json_response({"ok": True, "figures": views.headline(store),
+    st = app_state(request)
+    store = st.store
+    return json_response({"ok": True, "figures": views.home(store, st.cache)["figures"],
                           "by_status": dict(ss.facet(store, ss.ClaimQuery(), "status"))})
 
 
