@@ -14,14 +14,15 @@ from survindex.web.state import DataCache
 
 
 def section(store: Store, cache: DataCache) -> dict[str, Any]:
-    """The targeted section of the index over accepted claims (cached per data version)."""
+    """The targeted section of the index over accepted claims (cached; when slow to compute, served stale while
+    it is computed again after a change)."""
     def build() -> dict[str, Any]:
         from survindex.index import compute_aggregates
         from survindex.store.aggregates import index_aggregates
 
         result: dict[str, Any] = compute_aggregates(index_aggregates(store, "accepted"), figures=False)
         return dict(result.get("targeted") or {})
-    value: dict[str, Any] = cache.get(("targeted-index",), build)
+    value: dict[str, Any] = cache.get(("targeted-index",), build, stale_ok=True)  # slow on a large database
     return value
 
 
