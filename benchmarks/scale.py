@@ -67,7 +67,7 @@ def run_size(db: str, dialect: str, n: int, args: argparse.Namespace) -> list[di
         add("review queue (claims) deepest page", q["claims"], q["claims_sql"], "plain keyset SQL")
         add("review queue (cases) deepest page", q["cases"], q["cases_sql"], "plain keyset SQL")
     if "web" not in skip:
-        for res in m.web_load(db, args.clients, args.seconds):
+        for res in m.web_load(db, args.clients, args.seconds, args.web_workers):
             add(f"web uncached {res.pop('endpoint')}", res)
     if "build" not in skip:
         out = Path(tempfile.mkdtemp(prefix="scale-site-"))
@@ -111,6 +111,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="10k,100k,1M")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--web-workers", type=int, default=1, help="survindex serve --workers for the web requests")
     ap.add_argument("--skip", default="", help="comma-separated: stats,export,queue,web,build")
     ap.add_argument("--pg", default=os.environ.get("SURVINDEX_BENCH_PG_URL"))
     ap.add_argument("--out", default=str(ROOT / "scale-results.json"))

@@ -91,13 +91,14 @@ def _free_port() -> int:
 class Server:
     """``survindex serve`` on a free port, for the duration of a ``with``."""
 
-    def __init__(self, db: str) -> None:
-        self.db = db
+    def __init__(self, db: str, workers: int = 1) -> None:
+        self.db, self.workers = db, workers
 
     def __enter__(self) -> "Server":
         port = _free_port()
         env = {**os.environ, "SURVINDEX_SECRET": "bench"}
-        self.proc = subprocess.Popen([str(EXE), "serve", "--db", self.db, "--port", str(port)], env=env,
+        self.proc = subprocess.Popen([str(EXE), "serve", "--db", self.db, "--port", str(port),
+                                      "--workers", str(self.workers)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{port}"
         for _ in range(600):
@@ -207,9 +208,9 @@ def _web_paths(db: str) -> dict[str, list[str]]:
     return out
 
 
-def web_load(db: str, clients: int, seconds: float) -> list[dict[str, Any]]:
+def web_load(db: str, clients: int, seconds: float, workers: int = 1) -> list[dict[str, Any]]:
     rows = []
-    with Server(db) as srv:
+    with Server(db, workers) as srv:
         for name, paths in _web_paths(db).items():
             out = subprocess.run([sys.executable, str(Path(__file__).with_name("scale.py")), "--load", srv.base,
                                   "--clients", str(clients), "--seconds", str(seconds), *paths],

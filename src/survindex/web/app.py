@@ -102,9 +102,10 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(warm_up)
-        from survindex.web import views
+        from survindex.web import targeted, views
 
         await run_in_threadpool(views.home, store, cache)  # the index, before the first visitor waits for it
+        await run_in_threadpool(targeted.section, store, cache)
         yield
         store.close()
 

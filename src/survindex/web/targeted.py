@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from survindex.model import vocabulary
-from survindex.store import NotFound, Store
+from survindex.store import Store
 from survindex.web.names import country_name
 from survindex.web.state import DataCache
 
@@ -26,20 +26,30 @@ def section(store: Store, cache: DataCache) -> dict[str, Any]:
     return value
 
 
-def _claim(store: Store, claim_id: str) -> dict[str, Any] | None:
-    try:
-        c, _meta = store.get_claim(claim_id)
-    except (NotFound, LookupError):
-        return None
-    return {"id": c.id, "url": f"/claim/{c.id}", "supplier": c.supplier, "supplier_country": c.supplier_country,
-            "technology": c.technology, "year": c.year, "quote": c.quote, "confidence": c.confidence,
-            "vendor": c.original.get("vendor"), "category": c.original.get("category"),
-            "period_of_use": c.original.get("period_of_use"), "citations": list(c.citations)}
+SHOWN = 100  # targeted claims listed on a page (most are one per government and vendor)
 
 
-def _claims(store: Store, ids: list[str]) -> list[dict[str, Any]]:
-    found = (_claim(store, cid) for cid in ids)
-    return sorted((c for c in found if c), key=lambda c: (c["supplier"] or "", c["year"] or 0, c["id"]))
+def _claims(store: Store, **match: str) -> list[dict[str, Any]]:
+    """The accepted targeted claims of a country or vendor (``country=`` / ``supplier=``) with their sources, by
+    vendor, year and id (the first ``SHOWN``), in one query."""
+    from sqlalchemy import select
+
+    from survindex.store import schema as s
+    from survindex.store.aggregates import counted
+    from survindex.store.core import _row_claim
+
+    v = vocabulary()
+    c = s.claims.c
+    q = (select(s.claims).where(*counted("accepted"), c.kind == "deployment",
+                                c.technology.in_([k for k in v.technologies if v.targeted_for(k)]),
+                                *(c[k] == value for k, value in match.items()))
+         .order_by(c.supplier, c.year, c.id).limit(SHOWN))
+    with store.engine.connect() as conn:
+        claims = [_row_claim(r) for r in conn.execute(q)]
+    return [{"id": x.id, "url": f"/claim/{x.id}", "supplier": x.supplier, "supplier_country": x.supplier_country,
+             "technology": x.technology, "year": x.year, "quote": x.quote, "confidence": x.confidence,
+             "vendor": x.original.get("vendor"), "category": x.original.get("category"),
+             "period_of_use": x.original.get("period_of_use"), "citations": list(x.citations)} for x in claims]
 
 
 def country(store: Store, cache: DataCache, iso3: str) -> dict[str, Any] | None:
@@ -47,7 +57,8 @@ def country(store: Store, cache: DataCache, iso3: str) -> dict[str, Any] | None:
     d = (section(store, cache).get("countries_detail") or {}).get(iso3.upper())
     if not d:
         return None
-    return {**{k: v for k, v in d.items() if k != "claims"}, "claims": _claims(store, d["claims"])}
+    return {**{k: v for k, v in d.items() if k != "claims"}, "claims": _claims(store, country=iso3.upper()),
+            "claim_count": len(d["claims"])}
 
 
 def supplier(store: Store, cache: DataCache, name: str) -> dict[str, Any] | None:
@@ -56,7 +67,8 @@ def supplier(store: Store, cache: DataCache, name: str) -> dict[str, Any] | None
     if not reach:
         return None
     return {"governments": len(reach), "countries": [{"iso3": iso, "name": country_name(iso)} for iso in reach],
-            "claims": _claims(store, sorted({cid for ids in reach.values() for cid in ids}))}
+            "claims": _claims(store, supplier=name),
+            "claim_count": len({cid for ids in reach.values() for cid in ids})}
 
 
 def technology(store: Store, cache: DataCache, key: str) -> dict[str, Any] | None:
