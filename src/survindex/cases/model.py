@@ -7,6 +7,8 @@ from typing import Any
 
 from survindex.model import sha256_hex
 
+Key = tuple[str, ...]  # a case's key: (technology group, supplier, deployer or project), or a reviewer's split
+
 
 @dataclass(frozen=True)
 class Member:
