@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def test_another_source_of_a_case_keeps_its_id(members: list[Member]) -> None:
     cases = group_country(members)
     for case in cases:
         first = next(x for x in members if x.claim_id == case.claims[0])
-        again = group_country([*members, Member(**{**first.__dict__, "claim_id": "zz-new", "source": "new"})])
+        again = group_country([*members, dataclasses.replace(first, claim_id="zz-new", source="new")])
         assert _of(again, "zz-new") == case.id
 
 

@@ -25,7 +25,7 @@ the number of claims, not with its square.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from survindex.cases.finance import attach_financing
@@ -38,6 +38,7 @@ NEAR_YEARS = 1  # a claim naming the government in general joins a specific depl
 CONTRACT_YEARS = 3  # a contractor's and a maker's claims of one project: reported within three years of each other
 
 __all__ = ["Decision", "group_country", "words"]
+Block = tuple[str, ...]  # where a join looks for a key's candidates
 
 
 @dataclass(frozen=True)
@@ -67,35 +68,63 @@ class _Keys:
             k = self.moved[k]
         return k
 
-    def join(self, rule: Callable[[Key], bool], block: Callable[[Key], tuple[str, ...]],
-             candidate: Callable[[Key, Key], bool], prefer: Callable[[Key, Key], bool] | None = None,
+    def join(self, rule: Callable[[Key], bool], blocks: Callable[[Key], Sequence[Block]],
+             candidate: Callable[[Key, Key], bool], home: Callable[[Key], Sequence[Block]] | None = None,
              accept: Callable[[Key, Key], bool] | None = None,
              target: Callable[[Key, Key], Key] | None = None) -> None:
-        """Each key for which ``rule`` holds joins the one key of its ``block`` that is a ``candidate`` (of
-        several, the one ``prefer`` picks, if exactly one), if ``accept`` agrees; both become ``target``'s key
-        when given."""
-        index: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        """Each key for which ``rule`` holds joins the one ``candidate`` key of its ``blocks`` (the blocks a key
+        is in: ``home``, else ``blocks``), if ``accept`` agrees; both become ``target``'s key when given. Only a
+        key's blocks are looked at, and only until a second candidate shows there is not exactly one."""
+        index: dict[Block, list[Key]] = defaultdict(list)
         for k in sorted(self.present):
-            index[block(k)].append(k)
+            for b in (home or blocks)(k):
+                index[b].append(k)
         for k in sorted(self.present):
             if not rule(k):
                 continue
-            found = [x for x in index[block(k)] if x != k and candidate(k, x)]
-            if len(found) > 1 and prefer is not None:
-                found = [x for x in found if prefer(k, x)]
-            if len(found) == 1 and (accept is None or accept(k, found[0])):
-                into = target(k, found[0]) if target else found[0]
+            found = self._one(k, (x for b in blocks(k) for x in index.get(b, ())), candidate)
+            if found is not None and (accept is None or accept(k, found)):
+                into = target(k, found) if target else found
                 self.moved[k] = into
-                if into != found[0]:
-                    self.moved[found[0]] = into
+                if into != found and found not in self.moved:
+                    self.moved[found] = into
         self.present = {self.final(k) for k in self.present}
         for old, new in list(self.moved.items()):
             self.years[self.final(new)] |= self.years.pop(old, set())
+
+    @staticmethod
+    def _one(k: Key, near: Iterable[Key], candidate: Callable[[Key, Key], bool]) -> Key | None:
+        """The one candidate among ``near``, else None."""
+        found: Key | None = None
+        for x in near:
+            if x != k and x != found and candidate(k, x):
+                if found is not None:
+                    return None
+                found = x
+        return found
 
     def near(self, a: Key, b: Key, within: int) -> bool:
         """True when either key has no year or their year spans, widened by ``within``, overlap."""
         ya, yb = self.years.get(a), self.years.get(b)
         return not ya or not yb or (min(ya) - within <= max(yb) and min(yb) - within <= max(ya))
+
+
+def _join_contractors(ks: _Keys) -> None:
+    """Step 2c: first among the contractor's known makers, then among every maker of the group."""
+    def rule(k: Key) -> bool:
+        return contractor_makers(k[1]) is not None
+
+    def fits(k: Key, x: Key) -> bool:
+        return bool(x[1]) and contractor_makers(x[1]) is None and (x[2] == k[2] or not x[2] or not k[2]) \
+            and ks.near(k, x, CONTRACT_YEARS)
+
+    def target(k: Key, x: Key) -> Key:
+        return x[0], x[1], x[2] or k[2]
+
+    ks.join(rule, lambda k: [(k[0], "maker", m) for m in sorted(contractor_makers(k[1]) or ())], fits,
+            home=lambda x: [(x[0], "maker", x[1])], target=target)
+    ks.join(rule, lambda k: [(k[0], "deployer", k[2]), (k[0], "deployer", "")] if k[2] else [(k[0], "any")], fits,
+            home=lambda x: [(x[0], "deployer", x[2]), (x[0], "any")], target=target)
 
 
 def _auto_keys(deployments: Sequence[Member], country: str | None) -> dict[str, Key]:
@@ -104,15 +133,12 @@ def _auto_keys(deployments: Sequence[Member], country: str | None) -> dict[str, 
     dkeys = deployer_keys((m.deployer for m in deployments if m.deployer), country)
     ks = _Keys({m.claim_id: (v.case_group(m.technology), supplier_key(m.supplier), dkeys.get(m.deployer or "", ""))
                 for m in deployments}, {m.claim_id: m.year for m in deployments})
-    ks.join(lambda k: k[2] == GOVERNMENT, lambda k: k[:2], lambda k, x: bool(x[2]) and x[2] != GOVERNMENT,
+    ks.join(lambda k: k[2] == GOVERNMENT, lambda k: [k[:2]], lambda k, x: bool(x[2]) and x[2] != GOVERNMENT,
             accept=lambda k, x: ks.near(k, x, NEAR_YEARS))
-    ks.join(lambda k: bool(k[1]) and not k[2], lambda k: k[:2], lambda k, x: bool(x[2]))
-    ks.join(lambda k: contractor_makers(k[1]) is not None, lambda k: k[:1],
-            lambda k, x: bool(x[1]) and contractor_makers(x[1]) is None and (x[2] == k[2] or not x[2] or not k[2])
-            and ks.near(k, x, CONTRACT_YEARS),
-            lambda k, x: x[1] in (contractor_makers(k[1]) or ()), target=lambda k, x: (x[0], x[1], x[2] or k[2]))
-    ks.join(lambda k: not k[1] and bool(k[2]), lambda k: (k[0], k[2]), lambda k, x: bool(x[1]))
-    ks.join(lambda k: not k[1] and not k[2], lambda k: k[:1], lambda k, x: bool(x[1]))
+    ks.join(lambda k: bool(k[1]) and not k[2], lambda k: [k[:2]], lambda k, x: bool(x[2]))
+    _join_contractors(ks)
+    ks.join(lambda k: not k[1] and bool(k[2]), lambda k: [(k[0], k[2])], lambda k, x: bool(x[1]))
+    ks.join(lambda k: not k[1] and not k[2], lambda k: [k[:1]], lambda k, x: bool(x[1]))
     return {cid: ks.final(k) for cid, k in ks.keys.items()}
 
 

@@ -64,6 +64,7 @@ def _contractors() -> dict[str, frozenset[str]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def contractor_makers(supplier: str) -> frozenset[str] | None:
     """For the key of a prime contractor, the keys of the makers it is known to deliver with; else None."""
     return _contractors().get(supplier) or _contractors().get(fold_key(supplier)) if supplier else None

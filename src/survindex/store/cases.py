@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
-from survindex.cases import Decision, Member, group_country
+from survindex.cases import Case, Decision, Member, group_country
 from survindex.store import schema as s
 from survindex.store.core import CASE_KINDS, NotFound, Store, utcnow
 
@@ -95,45 +95,53 @@ def _decisions(conn: Connection) -> list[Decision]:
             for r in conn.execute(select(t.kind, t.claim_a, t.claim_b).order_by(t.id))]
 
 
+CASE_COLS = ("id", "country", "technology", "technologies", "supplier", "supplier_country", "deployer", "stage",
+             "stages", "first_reported", "last_reported", "source_keys", "financing", "confidence", "status",
+             "unreviewed", "quote_claim", "quote")
+CHUNK = 500  # rows (or ids in an IN list) per statement: far below SQLite's and PostgreSQL's bound-parameter limits
+
+
+def _case_row(case: Case, now: str) -> dict[str, Any]:
+    d = case.to_dict()
+    return {**{k: d[k] for k in CASE_COLS}, "grp": case.group, "sources": len(case.sources),
+            "claims": len(case.claims), "updated_at": now}
+
+
 def rebuild_country(conn: Connection, country: str | None) -> None:
+    """Group the country's claims again; write only the cases that changed and move only the claims that did."""
     members = _members(conn, country)
     cases = group_country([m for m, _ in members], _decisions(conn))
     now = utcnow()
     before = {r.id: dict(r._mapping) for r in conn.execute(select(s.cases).where(
         _country_is(s.cases.c.country, country)))}
-    conn.execute(delete(s.cases).where(_country_is(s.cases.c.country, country)))
-    rows = []
-    for case in cases:
-        d = case.to_dict()
-        rows.append({**{k: d[k] for k in ("id", "country", "technology", "technologies", "supplier",
-                                          "supplier_country", "deployer", "stage", "stages", "first_reported",
-                                          "last_reported", "source_keys", "financing", "confidence", "status",
-                                          "unreviewed", "quote_claim", "quote")},
-                     "grp": case.group, "sources": len(case.sources), "claims": len(case.claims), "updated_at": now})
-        old = before.get(case.id)
-        if old is not None and {**old, "updated_at": now} == rows[-1]:
-            rows[-1]["updated_at"] = old["updated_at"]  # unchanged: a rebuild is idempotent
-    for i in range(0, len(rows), 500):
-        conn.execute(insert(s.cases), rows[i:i + 500])
+    rows = {case.id: _case_row(case, now) for case in cases}
+    same = {cid for cid, row in rows.items() if cid in before and {**before[cid], "updated_at": now} == row}
+    gone = sorted(set(before) - same)
+    for i in range(0, len(gone), CHUNK):
+        conn.execute(delete(s.cases).where(s.cases.c.id.in_(gone[i:i + CHUNK])))
+    fresh = [row for cid, row in sorted(rows.items()) if cid not in same]
+    for i in range(0, len(fresh), CHUNK):
+        conn.execute(insert(s.cases), fresh[i:i + CHUNK])
     new_of = {cid: case.id for case in cases for cid in case.claims}
     moves = [{"cid": m.claim_id, "case": new_of[m.claim_id]} for m, old in members if old != new_of[m.claim_id]]
-    if moves:
-        from sqlalchemy import bindparam
-
-        conn.execute(update(s.claims).where(s.claims.c.id == bindparam("cid"))
-                     .values(case_id=bindparam("case")).execution_options(synchronize_session=False), moves)
+    for i in range(0, len(moves), 20 * CHUNK):
+        conn.execute(update(s.claims).where(s.claims.c.id == bindparam("cid")).values(case_id=bindparam("case"))
+                     .execution_options(synchronize_session=False), moves[i:i + 20 * CHUNK])
     _alias(conn, members, new_of)
 
 
 def _alias(conn: Connection, members: list[tuple[Member, str | None]], new_of: dict[str, str]) -> None:
-    """Old case ids that no longer exist point to the case that took most of their claims."""
+    """Old case ids that no longer exist point to the case that took most of their claims; live ids are no
+    longer aliases."""
     live = set(new_of.values())
     went: dict[str, Counter[str]] = {}
     for m, old in members:
         if old and old not in live:
             went.setdefault(old, Counter())[new_of[m.claim_id]] += 1
-    conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id.in_(live)))
-    for old, counts in went.items():
+    ids = sorted(live)
+    for i in range(0, len(ids), CHUNK):
+        conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id.in_(ids[i:i + CHUNK])))
+    for old, counts in sorted(went.items()):
         target = min(counts, key=lambda k: (-counts[k], k))
         conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id == old))
         conn.execute(insert(s.case_aliases).values(old_id=old, new_id=target))
