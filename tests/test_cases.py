@@ -250,3 +250,13 @@ def test_every_prime_contractor_cites_a_source_and_names_known_makers() -> None:
         assert c.source.startswith("http") and c.makers
         for maker in c.makers:
             assert company(maker).canonical == maker
+
+
+def test_store_gives_each_claim_without_a_country_a_case_of_its_own(db_path: str) -> None:
+    store = open_store(db_path)
+    a = _doc_claims(store, "Huawei sells safe city systems.", "Reuters", technology="safe_city", supplier="Huawei")
+    b = _doc_claims(store, "Huawei's safe city platform is sold widely.", "BBC", technology="safe_city",
+                    supplier="Huawei")
+    store.refresh_cases(everything=True)
+    assert _case_of(store, a.id) != _case_of(store, b.id)
+    assert store_cases.count_cases(store, store_cases.CaseFilter()) >= 2
