@@ -226,7 +226,8 @@ def test_the_government_in_general_joins_the_one_specific_deployer_of_its_time()
                       supplier="Huawei", deployer=deployer, year=year)
 
     assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Government of Uganda", 2018),
-                             uga("c", "the Ugandan government", 2019)])) == 1
+                             uga("c", "the Ugandan government", 2019), uga("d", "the Museveni government", 2019),
+                             uga("e", "Ugandan authorities", 2020)])) == 1
     assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Ugandan government", 2014)])) == 2
     assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Kampala Capital City Authority", 2019),
                              uga("c", "Government of Uganda", 2019)])) == 3

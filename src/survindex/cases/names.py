@@ -110,7 +110,8 @@ def deployer_key(name: str, country: str | None) -> str | None:
     ws = words(fold_key(name))
     if ws and set(ws) <= _generic_words() | _country_words(country):
         return GOVERNMENT
-    return None
+    rest = " ".join(w for w in ws if w not in _generic_words())  # "the Museveni government": its leader's name
+    return GOVERNMENT if rest != " ".join(ws) and bodies.get(rest) == GOVERNMENT else None
 
 
 def deployer_keys(names: Iterable[str], country: str | None) -> dict[str, str]:
