@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def test_another_source_of_a_case_keeps_its_id(members: list[Member]) -> None:
     cases = group_country(members)
     for case in cases:
         first = next(x for x in members if x.claim_id == case.claims[0])
-        again = group_country([*members, Member(**{**first.__dict__, "claim_id": "zz-new", "source": "new"})])
+        again = group_country([*members, dataclasses.replace(first, claim_id="zz-new", source="new")])
         assert _of(again, "zz-new") == case.id
 
 
@@ -187,3 +188,76 @@ def test_demo_has_a_corroborated_case_with_its_loan(tmp_path: Path) -> None:
     load_examples(store)
     best = store_cases.list_cases(store, store_cases.CaseFilter(country="PAK"))[0]
     assert best["sources"] >= 3 and best["supplier"] == "Huawei" and best["financing"]
+
+
+# -- grouping rules: prime contractors, one body named several ways, the government in general, no country ----------
+def _n(cases: list) -> int:  # type: ignore[type-arg]
+    return len(cases)
+
+
+def test_a_prime_contractor_and_its_maker_of_one_project_are_one_case_shown_under_the_maker() -> None:
+    members = [m("a", supplier="Safaricom", supplier_country="KEN", deployer="National Police Service", year=2014),
+               m("b", supplier="Safaricom", supplier_country="KEN", deployer="National Police Service", year=2015),
+               m("c", supplier="Huawei", supplier_country="CHN", deployer="National Police Service", year=2015)]
+    cases = group_country(members)
+    assert _n(cases) == 1 and cases[0].supplier == "Huawei" and cases[0].supplier_country == "CHN"
+
+
+def test_a_contractor_stays_apart_from_makers_of_other_projects_or_times() -> None:
+    two_makers = [m("a", supplier="CEIEC", deployer="ECU 911"), m("b", supplier="Huawei", deployer="Police"),
+                  m("c", supplier="ZTE", deployer="Army")]
+    assert len({_of(group_country(two_makers), x) for x in "abc"}) == 3
+    years_apart = [m("a", supplier="Safaricom", deployer="National Police Service", year=2005),
+                   m("b", supplier="Huawei", deployer="National Police Service", year=2015)]
+    assert _n(group_country(years_apart)) == 2
+
+
+def test_one_public_body_named_several_ways_is_one_deployer() -> None:
+    names = ["Secretariat of National Defense", "Secretaria da Defesa Nacional (Sedena)", "Mexican Army",
+             "Ministry of Defense (Sedena)", "SEDENA"]
+    members = [Member(claim_id=f"c{i}", kind="deployment", country="MEX", technology="spyware", supplier="NSO Group",
+                      deployer=n, year=2019) for i, n in enumerate(names)]
+    assert _n(group_country(members)) == 1
+
+
+def test_the_government_in_general_joins_the_one_specific_deployer_of_its_time() -> None:
+    def uga(cid: str, deployer: str, year: int) -> Member:
+        return Member(claim_id=cid, kind="deployment", country="UGA", technology="video_surveillance",
+                      supplier="Huawei", deployer=deployer, year=year)
+
+    assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Government of Uganda", 2018),
+                             uga("c", "the Ugandan government", 2019), uga("d", "the Museveni government", 2019),
+                             uga("e", "Ugandan authorities", 2020)])) == 1
+    assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Ugandan government", 2014)])) == 2
+    assert _n(group_country([uga("a", "Uganda Police Force", 2019), uga("b", "Kampala Capital City Authority", 2019),
+                             uga("c", "Government of Uganda", 2019)])) == 3
+
+
+def test_claims_without_a_country_are_never_grouped_automatically() -> None:
+    members = [Member(claim_id=f"c{i}", kind=k, country=None, technology="safe_city", supplier=s, deployer=d)
+               for i, (k, s, d) in enumerate([("deployment", "Huawei", None), ("deployment", "Huawei", None),
+                                              ("deployment", None, None), ("financing", None, "Safe City")])]
+    cases = group_country(members)
+    assert _n(cases) == 4 and all(len(c.claims) == 1 for c in cases)
+    merged = group_country(members, [Decision("merge", "c0", "c1")])
+    assert _of(merged, "c0") == _of(merged, "c1") and _n(merged) == 3
+
+
+def test_every_prime_contractor_cites_a_source_and_names_known_makers() -> None:
+    from survindex.reference import company
+    from survindex.reference.contractors import contractors
+
+    for c in contractors():
+        assert c.source.startswith("http") and c.makers
+        for maker in c.makers:
+            assert company(maker).canonical == maker
+
+
+def test_store_gives_each_claim_without_a_country_a_case_of_its_own(db_path: str) -> None:
+    store = open_store(db_path)
+    a = _doc_claims(store, "Huawei sells safe city systems.", "Reuters", technology="safe_city", supplier="Huawei")
+    b = _doc_claims(store, "Huawei's safe city platform is sold widely.", "BBC", technology="safe_city",
+                    supplier="Huawei")
+    store.refresh_cases(everything=True)
+    assert _case_of(store, a.id) != _case_of(store, b.id)
+    assert store_cases.count_cases(store, store_cases.CaseFilter()) >= 2

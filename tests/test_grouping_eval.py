@@ -56,6 +56,9 @@ def test_pairwise_precision_and_recall_of_grouping() -> None:
     precision, recall, predicted, labelled = pairwise(load())
     print(f"\ngrouping on {len(load())} labelled claims: pairwise precision {precision:.3f}, recall {recall:.3f} "
           f"({predicted} predicted pairs, {labelled} labelled pairs)")
-    assert precision >= 0.9
-    assert recall >= 0.6  # measured 0.651 when the set was written (misses: prime contractor vs maker, deployer spelt
-    # differently, "Government of" vs "Police"); raise it as grouping improves
+    assert precision >= 0.95
+    assert recall >= 0.9  # 38 claims: 0.651 when the set was written (misses: prime contractor vs maker, one body
+    # named several ways, "Government of" vs "Police"); 47 claims (Mauritius, Philippines added): 0.593 before,
+    # 1.000 after the contractor, public-body and generic-government rules (0.975 before CITCC joined
+    # contractors.yaml). The rules were written against this set: a held-out set measures them honestly
+    # (benchmarks/grouping_eval.py FILE).

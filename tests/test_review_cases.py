@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from survindex import review
-from survindex.store import ConflictError, open_store
+from survindex.store import ConflictError, NotFound, open_store
 from survindex.store import cases as store_cases
 from tests.test_cases import _case_of, _doc_claims
 
@@ -74,3 +74,63 @@ def test_undo_after_someone_else_changed_a_claim_undoes_nothing(db_path: str) ->
     with pytest.raises(ConflictError):
         review.undo(store, done["undo"], "alice")
     assert store.get_claim(ids[1])[0].status == "accepted"
+
+
+# -- undo of grouping decisions ------------------------------------------------------------------------------------
+def _decisions(store: object) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from survindex.store import schema as s
+
+    with store.engine.connect() as conn:  # type: ignore[attr-defined]
+        return [(r.kind, r.claim_a) for r in conn.execute(select(s.case_decisions))]
+
+
+def test_a_split_is_undone_like_a_review(any_db: str) -> None:
+    store = open_store(any_db)
+    case_id, ids = _kenya(store)
+    done = review.split(store, ids[1], "alice", "another project")
+    assert done["case"] != case_id and _case_of(store, ids[1]) == done["case"]
+    moved = review.undo(store, done["undo"], "bob")
+    assert moved == {ids[1]: store.get_claim(ids[1])[1]["version"]}
+    assert _case_of(store, ids[1]) == case_id and _decisions(store) == []
+    assert store_cases.get_case(store, done["case"])["id"] == case_id  # the split case's id leads back
+    entry = store.history(ids[1], limit=1)[0]
+    assert entry["action"] == "undo" and entry["actor"] == "bob" and entry["before"]["undone"] == done["undo"]
+    assert entry["before"]["decision"]["kind"] == "split"
+    with pytest.raises(NotFound):
+        review.undo(store, done["undo"], "bob")  # once only
+
+
+def test_a_merge_is_undone_and_later_decisions_stay(db_path: str) -> None:
+    store = open_store(db_path)
+    case_id, ids = _kenya(store)
+    drone = _doc_claims(store, "Kenya flies DJI drones.", "Nation", country="KEN", technology="drone",
+                        supplier="DJI", supplier_country="CHN")
+    store.refresh_cases()
+    drone_case = _case_of(store, drone.id)
+    merged = review.merge(store, case_id, drone_case, "alice")
+    assert _case_of(store, drone.id) == _case_of(store, ids[0]) == merged["case"]
+    split = review.split(store, ids[1], "alice")
+    review.undo(store, merged["undo"], "alice")
+    assert _case_of(store, drone.id) == drone_case and _case_of(store, ids[0]) == case_id
+    assert _case_of(store, ids[1]) == split["case"] != case_id  # the later split is still applied
+    assert _decisions(store) == [("split", ids[1])]
+    review.undo(store, split["undo"], "alice")
+    assert _case_of(store, ids[1]) == case_id and _decisions(store) == []
+
+
+def test_web_undo_takes_back_a_split(db_path: str) -> None:
+    from tests.test_web_support import app_for, login, seed, store_of
+
+    seed(db_path)
+    app = app_for(db_path)
+    store = store_of(app)
+    case_id, ids = _kenya(store)
+    done = review.split(store, ids[1], "eddie")
+    editor, csrf = login(app, "eddie")
+    r = editor.post(f"/review/undo/{done['undo']}.json", data={"csrf": csrf})
+    assert r.status_code == 200, r.text
+    assert r.json()["claims"] == {ids[1]: 1} and case_id in r.json()["cases"]
+    assert _case_of(store, ids[1]) == case_id
+    assert editor.post(f"/review/undo/{done['undo']}.json", data={"csrf": csrf}).status_code == 404

@@ -127,7 +127,7 @@ def test_json_review_reject_correct_subset_and_conflict(world: tuple[Any, dict[s
 def test_bulk_accept_split_and_merge(world: tuple[Any, dict[str, Any]]) -> None:
     app, ids = world
     editor, csrf = login(app, "eddie")
-    cases = _queue(editor, country="KEN")["cases"]
+    cases = _queue(editor)["cases"]  # Kenya's Safaricom and Huawei claims are one case: take two countries' cases
     picked = [f"{c['id']}~{c['token']}" for c in cases[:2]]
     r = editor.post("/review/accept.json", data={"csrf": csrf, "cases": picked})
     assert r.status_code == 200 and len(r.json()["undo_all"]) == 2
@@ -142,6 +142,8 @@ def test_bulk_accept_split_and_merge(world: tuple[Any, dict[str, Any]]) -> None:
     r = editor.post(f"/case/{_case_of(store_of(app), a)}/merge.json", data={"csrf": csrf, "other": new})
     assert r.status_code == 200
     assert _case_of(store_of(app), a) == _case_of(store_of(app), b) == r.json()["case"]
+    undo = editor.post(r.json()["undo_url"] + ".json", data={"csrf": csrf})  # the merge taken back: split again
+    assert undo.status_code == 200 and _case_of(store_of(app), a) != _case_of(store_of(app), b)
     viewer, vcsrf = login(app, "vera")
     _error(viewer.post(f"/case/{ids['ken']}/split.json", data={"csrf": vcsrf, "claim": a}), 403)
 
@@ -163,7 +165,8 @@ def test_case_page_twin_redirects_api_and_profile_lists(world: tuple[Any, dict[s
         conn.execute(schema.case_aliases.insert().values(old_id="case-old", new_id=ids["ken"]))
     r = anon.get("/case/case-old.json")
     assert r.status_code == 301 and r.headers["location"] == f"/case/{ids['ken']}.json"
-    api = anon.get("/api/cases", params={"country": "kenya", "limit": 1}).json()
+    assert anon.get("/api/cases", params={"country": "kenya"}).json()["total"] >= 1
+    api = anon.get("/api/cases", params={"limit": 1}).json()  # Kenya's claims are one case: page over all
     assert api["total"] >= 2 and len(api["rows"]) == 1 and api["next"]
     assert anon.get(api["next"]).json()["rows"][0]["id"] != api["rows"][0]["id"]
     assert anon.get(f"/api/cases/{ids['ken']}").json()["case"]["id"] == ids["ken"]
@@ -171,5 +174,5 @@ def test_case_page_twin_redirects_api_and_profile_lists(world: tuple[Any, dict[s
     assert anon.get("/cases.json", params={"status": "all"}).json()["total"] >= 3
     for path in ("/country/KEN", "/supplier/Huawei", "/technology/safe_city"):
         assert f"/case/{ids['ken']}" in anon.get(path).text, path
-    assert anon.get("/country/KEN.json").json()["cases"]["total"] >= 2
+    assert anon.get("/country/KEN.json").json()["cases"]["total"] >= 1
     assert anon.get("/map/world.svg").headers["content-type"].startswith("image/svg")

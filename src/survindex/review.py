@@ -144,13 +144,31 @@ def review_case(store: Store, case_id: str, data: dict[str, Any], actor: str) ->
     return {"case": cid, "claims": after, "undo": undo_id}
 
 
+def merge(store: Store, into: str, other: str, actor: str, reason: str | None = None) -> dict[str, Any]:
+    """Merge case ``other`` into case ``into``; returns {"case": the merged case, "undo": id for ``undo``}."""
+    case, undo_id = store_cases.merge_decision(store, into, other, actor, reason)
+    return {"case": case, "undo": undo_id}
+
+
+def split(store: Store, claim_id: str, actor: str, reason: str | None = None) -> dict[str, Any]:
+    """Move a claim out of its case; returns {"case": its new case, "undo": id for ``undo``}."""
+    case, undo_id = store_cases.split_decision(store, claim_id, actor, reason)
+    return {"case": case, "undo": undo_id}
+
+
 def undo(store: Store, undo_id: int, actor: str) -> dict[str, int]:
     """Take back a case review (``review_case``'s ``undo``): every claim returns to its decision and values of
-    before, if nobody changed it since (else ConflictError, and nothing is undone)."""
+    before, if nobody changed it since (else ConflictError, and nothing is undone). A merge or split (``merge``'s
+    or ``split``'s ``undo``) is withdrawn and the country's cases rebuilt without it (``store.cases.withdraw``).
+    Returns the claims undone (or moved back), with their versions."""
+    with store.engine.connect() as conn:
+        action = conn.execute(select(s.audit_log.c.action).where(s.audit_log.c.id == undo_id)).scalar()
+    if action in ("merge", "split"):
+        return store_cases.withdraw(store, undo_id, actor)
     with store.transaction() as conn:
         entry = conn.execute(select(s.audit_log).where(s.audit_log.c.id == undo_id)).first()
         if entry is None or not str(entry.action).startswith("case-"):
-            raise NotFound(f"no case review {undo_id} to undo")
+            raise NotFound(f"no case review, merge or split {undo_id} to undo")
         out = {}
         for claim_id, version in (entry.after or {}).items():
             prior = entry.before[claim_id]

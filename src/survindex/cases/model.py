@@ -7,8 +7,10 @@ from typing import Any
 
 from survindex.model import sha256_hex
 
+Key = tuple[str, ...]  # a case's key: (technology group, supplier, deployer or project), or a reviewer's split
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """One claim as grouping sees it: its values, review status, report date and independent-source keys."""
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from survindex.cases.model import Case, Member
+from survindex.cases.names import contractor_makers, supplier_key
 from survindex.model import vocabulary
 
 # The life of a deployment, in order; a later stage reported on the same date wins.
@@ -16,6 +17,15 @@ LIFECYCLE = ("announced", "contracted", "installed", "operational", "suspended",
 def most_common(values: Iterable[str | None]) -> str | None:
     counts = Counter(v for v in values if v)
     return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
+def _supplier(members: Sequence[Member]) -> tuple[str | None, str | None]:
+    """The case's supplier and its country: the maker most claims name (a prime contractor only when no claim
+    names a maker)."""
+    makers = [m for m in members if m.supplier and contractor_makers(supplier_key(m.supplier)) is None]
+    named = makers or [m for m in members if m.supplier]
+    supplier = most_common(m.supplier for m in named)
+    return supplier, most_common(m.supplier_country for m in named if m.supplier == supplier)
 
 
 def _stages(members: Sequence[Member]) -> tuple[dict[str, Any], ...]:
@@ -68,9 +78,10 @@ def summarise(cid: str, country: str | None, key: tuple[str, ...], members: Sequ
     deployments = [m for m in live if m.kind == "deployment"] or live
     best = max(deployments, key=lambda m: (m.status == "accepted", m.confidence, -len(m.quote), m.claim_id))
     status = _status(members)
+    supplier, supplier_country = _supplier(live)
     return Case(
         id=cid, country=country, group=key[0], technology=techs[0] if techs else None, technologies=techs,
-        supplier=most_common(m.supplier for m in live), supplier_country=most_common(m.supplier_country for m in live),
+        supplier=supplier, supplier_country=supplier_country,
         deployer=most_common(m.deployer for m in live if m.kind == "deployment") or most_common(
             m.deployer for m in live),
         stage=stages[-1]["stage"] if stages else "unknown", stages=stages,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
-from survindex.cases import Decision, Member, group_country
+from survindex.cases import Case, Decision, Member, group_country
 from survindex.store import schema as s
 from survindex.store.core import CASE_KINDS, NotFound, Store, utcnow
 
@@ -95,45 +95,53 @@ def _decisions(conn: Connection) -> list[Decision]:
             for r in conn.execute(select(t.kind, t.claim_a, t.claim_b).order_by(t.id))]
 
 
+CASE_COLS = ("id", "country", "technology", "technologies", "supplier", "supplier_country", "deployer", "stage",
+             "stages", "first_reported", "last_reported", "source_keys", "financing", "confidence", "status",
+             "unreviewed", "quote_claim", "quote")
+CHUNK = 500  # rows (or ids in an IN list) per statement: far below SQLite's and PostgreSQL's bound-parameter limits
+
+
+def _case_row(case: Case, now: str) -> dict[str, Any]:
+    d = case.to_dict()
+    return {**{k: d[k] for k in CASE_COLS}, "grp": case.group, "sources": len(case.sources),
+            "claims": len(case.claims), "updated_at": now}
+
+
 def rebuild_country(conn: Connection, country: str | None) -> None:
+    """Group the country's claims again; write only the cases that changed and move only the claims that did."""
     members = _members(conn, country)
     cases = group_country([m for m, _ in members], _decisions(conn))
     now = utcnow()
     before = {r.id: dict(r._mapping) for r in conn.execute(select(s.cases).where(
         _country_is(s.cases.c.country, country)))}
-    conn.execute(delete(s.cases).where(_country_is(s.cases.c.country, country)))
-    rows = []
-    for case in cases:
-        d = case.to_dict()
-        rows.append({**{k: d[k] for k in ("id", "country", "technology", "technologies", "supplier",
-                                          "supplier_country", "deployer", "stage", "stages", "first_reported",
-                                          "last_reported", "source_keys", "financing", "confidence", "status",
-                                          "unreviewed", "quote_claim", "quote")},
-                     "grp": case.group, "sources": len(case.sources), "claims": len(case.claims), "updated_at": now})
-        old = before.get(case.id)
-        if old is not None and {**old, "updated_at": now} == rows[-1]:
-            rows[-1]["updated_at"] = old["updated_at"]  # unchanged: a rebuild is idempotent
-    for i in range(0, len(rows), 500):
-        conn.execute(insert(s.cases), rows[i:i + 500])
+    rows = {case.id: _case_row(case, now) for case in cases}
+    same = {cid for cid, row in rows.items() if cid in before and {**before[cid], "updated_at": now} == row}
+    gone = sorted(set(before) - same)
+    for i in range(0, len(gone), CHUNK):
+        conn.execute(delete(s.cases).where(s.cases.c.id.in_(gone[i:i + CHUNK])))
+    fresh = [row for cid, row in sorted(rows.items()) if cid not in same]
+    for i in range(0, len(fresh), CHUNK):
+        conn.execute(insert(s.cases), fresh[i:i + CHUNK])
     new_of = {cid: case.id for case in cases for cid in case.claims}
     moves = [{"cid": m.claim_id, "case": new_of[m.claim_id]} for m, old in members if old != new_of[m.claim_id]]
-    if moves:
-        from sqlalchemy import bindparam
-
-        conn.execute(update(s.claims).where(s.claims.c.id == bindparam("cid"))
-                     .values(case_id=bindparam("case")).execution_options(synchronize_session=False), moves)
+    for i in range(0, len(moves), 20 * CHUNK):
+        conn.execute(update(s.claims).where(s.claims.c.id == bindparam("cid")).values(case_id=bindparam("case"))
+                     .execution_options(synchronize_session=False), moves[i:i + 20 * CHUNK])
     _alias(conn, members, new_of)
 
 
 def _alias(conn: Connection, members: list[tuple[Member, str | None]], new_of: dict[str, str]) -> None:
-    """Old case ids that no longer exist point to the case that took most of their claims."""
+    """Old case ids that no longer exist point to the case that took most of their claims; live ids are no
+    longer aliases."""
     live = set(new_of.values())
     went: dict[str, Counter[str]] = {}
     for m, old in members:
         if old and old not in live:
             went.setdefault(old, Counter())[new_of[m.claim_id]] += 1
-    conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id.in_(live)))
-    for old, counts in went.items():
+    ids = sorted(live)
+    for i in range(0, len(ids), CHUNK):
+        conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id.in_(ids[i:i + CHUNK])))
+    for old, counts in sorted(went.items()):
         target = min(counts, key=lambda k: (-counts[k], k))
         conn.execute(delete(s.case_aliases).where(s.case_aliases.c.old_id == old))
         conn.execute(insert(s.case_aliases).values(old_id=old, new_id=target))
@@ -237,29 +245,74 @@ def _some_claim(conn: Connection, case_id: str) -> tuple[str, str | None]:
     return str(row[0]), row[1]
 
 
-def merge(store: Store, into: str, other: str, actor: str, reason: str | None = None) -> str:
+def _decide(conn: Connection, kind: str, claim_a: str, claim_b: str | None, actor: str,
+            reason: str | None) -> int:
+    res = conn.execute(insert(s.case_decisions).values(kind=kind, claim_a=claim_a, claim_b=claim_b, actor=actor,
+                                                       at=utcnow(), reason=reason))
+    return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+
+def merge_decision(store: Store, into: str, other: str, actor: str, reason: str | None = None) -> tuple[str, int]:
     """Merge case ``other`` into case ``into`` (same country); the decision is kept and survives every re-run.
-    Returns the id of the merged case."""
+    Returns the id of the merged case and the audit entry that ``withdraw`` (``review.undo``) takes back."""
     with store.transaction() as conn:
         a, country_a = _some_claim(conn, into)
         b, country_b = _some_claim(conn, other)
         if country_a != country_b:
             raise ValueError(f"cases of different countries ({country_a}, {country_b}) cannot be merged")
-        conn.execute(insert(s.case_decisions).values(kind="merge", claim_a=a, claim_b=b, actor=actor, at=utcnow(),
-                                                     reason=reason))
-        store.audit(actor, "merge", resolve(conn, into), {"case": other}, {"case": into}, reason, conn=conn)
+        decision = _decide(conn, "merge", a, b, actor, reason)
+        undo = store.audit(actor, "merge", resolve(conn, into), {"case": other},
+                           {"case": into, "decision": decision}, reason, conn=conn)
         rebuild_country(conn, country_a)
-        return str(conn.execute(select(s.claims.c.case_id).where(s.claims.c.id == a)).scalar_one())
+        return str(conn.execute(select(s.claims.c.case_id).where(s.claims.c.id == a)).scalar_one()), undo
 
 
-def split(store: Store, claim_id: str, actor: str, reason: str | None = None) -> str:
-    """Move one claim out of its case into a case of its own; returns the new case's id."""
+def merge(store: Store, into: str, other: str, actor: str, reason: str | None = None) -> str:
+    """``merge_decision``, returning only the merged case's id."""
+    return merge_decision(store, into, other, actor, reason)[0]
+
+
+def split_decision(store: Store, claim_id: str, actor: str, reason: str | None = None) -> tuple[str, int]:
+    """Move one claim out of its case into a case of its own; returns the new case's id and the audit entry
+    that ``withdraw`` (``review.undo``) takes back."""
     with store.transaction() as conn:
         row = conn.execute(select(s.claims.c.case_id, s.claims.c.country).where(s.claims.c.id == claim_id)).first()
         if row is None:
             raise NotFound(f"no claim {claim_id}")
-        conn.execute(insert(s.case_decisions).values(kind="split", claim_a=claim_id, actor=actor, at=utcnow(),
-                                                     reason=reason))
-        store.audit(actor, "split", claim_id, {"case": row[0]}, None, reason, conn=conn)
+        decision = _decide(conn, "split", claim_id, None, actor, reason)
+        undo = store.audit(actor, "split", claim_id, {"case": row[0]}, {"decision": decision}, reason, conn=conn)
         rebuild_country(conn, row[1])
-        return str(conn.execute(select(s.claims.c.case_id).where(s.claims.c.id == claim_id)).scalar_one())
+        return str(conn.execute(select(s.claims.c.case_id).where(s.claims.c.id == claim_id)).scalar_one()), undo
+
+
+def split(store: Store, claim_id: str, actor: str, reason: str | None = None) -> str:
+    """``split_decision``, returning only the new case's id."""
+    return split_decision(store, claim_id, actor, reason)[0]
+
+
+def withdraw(store: Store, undo_id: int, actor: str) -> dict[str, int]:
+    """Take back a merge or split (its audit entry ``undo_id``): the decision is withdrawn, the country's cases
+    are rebuilt without it and the audit log says who took it back. Returns the claims whose case changed, with
+    their versions. NotFound when there is no such decision, or it was already taken back."""
+    with store.transaction() as conn:
+        entry = conn.execute(select(s.audit_log).where(s.audit_log.c.id == undo_id)).first()
+        decision_id = (entry.after or {}).get("decision") if entry is not None else None
+        row = conn.execute(select(s.case_decisions).where(s.case_decisions.c.id == decision_id)).first() \
+            if entry is not None and entry.action in ("merge", "split") and decision_id else None
+        if row is None:
+            raise NotFound(f"no merge or split {undo_id} to undo (or it was already undone)")
+        claims = [c for c in (row.claim_a, row.claim_b) if c]
+        country = conn.execute(select(s.claims.c.country).where(s.claims.c.id == row.claim_a)).scalar()
+        before = {r.id: r.case_id for r in conn.execute(select(s.claims.c.id, s.claims.c.case_id).where(
+            _country_is(s.claims.c.country, country), s.claims.c.case_id.in_(
+                select(s.claims.c.case_id).where(s.claims.c.id.in_(claims)).scalar_subquery())))}
+        conn.execute(delete(s.case_decisions).where(s.case_decisions.c.id == row.id))
+        rebuild_country(conn, country)
+        after = {r.id: (r.case_id, r.version) for r in conn.execute(
+            select(s.claims.c.id, s.claims.c.case_id, s.claims.c.version).where(s.claims.c.id.in_(sorted(before))))}
+        moved = {cid: int(v) for cid, (case, v) in after.items() if case != before[cid]}
+        store.audit(actor, "undo", entry.object_id,  # type: ignore[union-attr]
+                    {"undone": undo_id, "decision": {"kind": row.kind, "claim_a": row.claim_a,
+                                                     "claim_b": row.claim_b, "actor": row.actor, "at": row.at}},
+                    {"moved": sorted(moved)}, None, conn=conn)
+    return moved

@@ -176,8 +176,10 @@ async def split(request: Request, case_id: CaseId, actor: Editor) -> Response:
     live = cr.live_id(store, case_id)
     if cr.cases_of_claims(store, [claim_id]).get(claim_id) != live:
         raise WebError(400, f"claim {claim_id!r} is not in case {case_id}", [{"param": "claim", "msg": "not in case"}])
-    new = sc.split(store, claim_id, _username(actor), _reason(actor))
-    body = {"case": live, "new_case": new, "claim": claim_id}
+    done = review.split(store, claim_id, _username(actor), _reason(actor))
+    new = done["case"]
+    body = {"case": live, "new_case": new, "claim": claim_id, "undo": done["undo"],
+            "undo_url": f"/review/undo/{done['undo']}"}
     return _after_write(request, actor, body, f"/case/{new}")
 
 
@@ -191,10 +193,11 @@ async def merge(request: Request, case_id: CaseId, actor: Editor) -> Response:
     if other.startswith("/case/"):
         other = other.removeprefix("/case/")
     try:
-        merged = sc.merge(app_state(request).store, case_id, other, _username(actor), _reason(actor))
+        done = review.merge(app_state(request).store, case_id, other, _username(actor), _reason(actor))
     except ValueError as exc:
         raise WebError(400, str(exc), [{"param": "other", "msg": "different country"}]) from exc
-    return _after_write(request, actor, {"case": merged, "merged": other}, f"/case/{merged}")
+    body = {"case": done["case"], "merged": other, "undo": done["undo"], "undo_url": f"/review/undo/{done['undo']}"}
+    return _after_write(request, actor, body, f"/case/{done['case']}")
 
 
 def _reason(actor: Actor) -> str | None:
