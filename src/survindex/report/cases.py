@@ -1,6 +1,8 @@
-"""Case pages of the static report: ``case/<id>.html`` for every case with a published claim, and ``cases.html``.
+"""Case pages of the static report: ``case/<ISO3>.html``, a section ``#<case id>`` for every case of the country
+with a published claim (``case/none.html`` for cases without a country), and ``cases.html``. One page per country,
+not per case: a million claims make a hundred thousand cases, and a file each costs more than its content.
 
-A case's page shows only what the report publishes: its timeline, independent sources, strongest quote and
+A case's section shows only what the report publishes: its timeline, independent sources, strongest quote and
 financing are summarised again from the case's claims in the report (``survindex.cases.summarise``), never from
 unreviewed claims the store also holds. Claims link to their entry on the country page."""
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -61,32 +64,48 @@ def order(c: Listing) -> tuple[int, float, str]:
 
 
 def country_cases(site: Site, iso3: str | None, rows: IO[str]) -> list[Listing]:
-    """The published cases of one country (None: of no country), a case at a time as its claims stream past:
-    its page written, its download row appended to ``rows`` (JSON Lines); returns their listings."""
+    """The published cases of one country (None: of no country) on one page, ``case/<ISO3>.html`` (``none``),
+    a section per case written as its claims stream past (no case is held whole); each case's download row is
+    appended to ``rows`` (JSON Lines). Returns their listings."""
     out: list[Listing] = []
-    current: tuple[str, str] | None = None
-    group: Group = []
-    end: list[tuple[str, str, Claim | None, Document | None]] = [("", "", None, None)]
-    for case_id, grp, claim, doc in itertools.chain(site.selection.case_claims(iso3), end):
-        if current and case_id != current[0]:
-            out.append(listing(_publish(site, current[0], current[1], group, rows)))
-            group = []
-        if claim is not None:
-            current = (case_id, grp)
-            group.append((claim, doc))
+    items = _items(site, _grouped(site.selection.case_claims(iso3)), rows, out)
+    first = next(items, None)
+    if first is not None:
+        site.render(case_page(iso3), "country_cases.html", iso3=iso3, items=itertools.chain([first], items),
+                    map_svg=locator_svg(iso3, "../static/world.svg", label=site.country_name(iso3)) if iso3 else "")
     return out
 
 
-def _publish(site: Site, case_id: str, grp: str, group: Group, rows: IO[str]) -> Case:
-    members = [member(c, doc) for c, doc in group]
-    case = summarise(case_id, members[0].country, (grp,), members)
-    case_page(site, case, group, members)
-    rows.write(json.dumps(case_row(case), ensure_ascii=False) + "\n")
-    return case
+def case_page(iso3: str | None) -> str:
+    return f"case/{iso3 or 'none'}.html"
 
 
-def claim_href(c: Claim, root: str) -> str | None:
-    return f"{root}countries/{c.country}.html#{c.id}" if c.country else None
+def case_href(case: Any, root: str = "") -> str:
+    """Where the static site shows a case: its section of its country's cases page."""
+    return f"{root}{case_page(case.country)}#{case.id}"
+
+
+def _grouped(claims: Iterable[tuple[str, str, Claim, Document | None]]) -> Iterator[tuple[str, str, Group]]:
+    """(case id, group, its claims) for consecutive claims of one case."""
+    for (case_id, grp), part in itertools.groupby(claims, key=lambda t: (t[0], t[1])):
+        yield case_id, grp, [(claim, doc) for _, _, claim, doc in part]
+
+
+def _items(site: Site, cases: Iterable[tuple[str, str, Group]], rows: IO[str],
+           out: list[Listing]) -> Iterator[dict[str, Any]]:
+    for case_id, grp, group in cases:
+        members = [member(c, doc) for c, doc in group]
+        case = summarise(case_id, members[0].country, (grp,), members)
+        rows.write(json.dumps(case_row(case), ensure_ascii=False) + "\n")
+        out.append(listing(case))
+        claims = {c.id: c for c, _ in group}
+        yield {"case": case, "sources": sources(group, members), "claims": list(claims.values()),
+               "href": partial(_claim_href, claims, "../")}
+
+
+def _claim_href(claims: dict[str, Claim], root: str, claim_id: str) -> str | None:
+    c = claims.get(claim_id)
+    return f"{root}countries/{c.country}.html#{c.id}" if c and c.country else None
 
 
 def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
@@ -101,16 +120,6 @@ def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
                     "quote": best.quote, "claim": best.id, "url": doc.url if doc else None,
                     "published": doc.published if doc else None})
     return out
-
-
-def case_page(site: Site, case: Case, group: Group, members: list[Member]) -> None:
-    root = "../"
-    claims = {c.id: c for c, _ in group}
-    site.render(f"case/{case.id}.html", "case.html", stream=False, case=case, sources=sources(group, members),
-                claims=list(claims.values()),
-                claim_href=lambda cid: claim_href(claims[cid], root) if cid in claims else None,
-                map_svg=locator_svg(case.country, "../static/world.svg", label=site.country_name(case.country))
-                if case.country else "")
 
 
 def finish(site: Site, row_files: list[Path]) -> None:
