@@ -120,6 +120,19 @@ def test_anonymous_visitors_see_the_public_policy(app: Any) -> None:
     assert editor.get("/corrections.json").json()["entries"][0]["actor"] == "eddie"
 
 
+def test_cached_views_never_cross_policies(app: Any) -> None:
+    """An editor's search and profile (unreviewed claims, their counts) are cached for editors only: an anonymous
+    visitor asking the same right after gets the public view."""
+    accepted = _accept_first(app)
+    editor, _ = login(app, "eddie")
+    seen = editor.get("/search.json").json()
+    assert len(seen["claims"]) > 1 and editor.get("/country/KEN.json").json()["by_status"].get("unreviewed")
+    anon = client(app)
+    public = anon.get("/search.json").json()
+    assert {c["id"] for c in public["claims"]} <= {accepted} and public["total"] <= 1
+    assert "unreviewed" not in anon.get("/country/KEN.json").json()["by_status"]
+
+
 def test_open_policy_shows_everything(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SURVINDEX_PUBLIC", "open")
     assert client(app).get("/api/claims").json()["total"] == 4

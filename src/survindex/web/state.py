@@ -3,6 +3,7 @@ rate limiter."""
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections import OrderedDict, deque
@@ -13,6 +14,7 @@ from urllib.parse import unquote
 
 from fastapi import Request
 
+from survindex import policy
 from survindex.store import Store
 from survindex.store import search as ss
 
@@ -101,6 +103,9 @@ class DataCache:
                 self._items.popitem(last=False)
 
     def get(self, key: Any, compute: Callable[[], T], stale_ok: bool = False) -> T:
+        """The value of ``key`` for what the current request may see (the key is scoped by its policy: an
+        editor's counts are never served to an anonymous visitor), computed once per data version."""
+        key = (*key, policy.current().name) if isinstance(key, tuple) else (key, policy.current().name)
         found, value = self.peek(key)
         if found:
             return value  # type: ignore[no-any-return]
@@ -114,8 +119,9 @@ class DataCache:
                 if start:
                     self._refreshing.add(key)
             if old is not _MISSING:
-                if start:
-                    threading.Thread(target=self._refresh, args=(key, compute, version), daemon=True).start()
+                if start:  # in the request's context: the same policy
+                    threading.Thread(target=contextvars.copy_context().run,
+                                     args=(self._refresh, key, compute, version), daemon=True).start()
                 return old  # type: ignore[no-any-return]
         with self._flight(key):  # one computes, the others wait for its result (no stampede on a cold key)
             found, value = self.peek(key)

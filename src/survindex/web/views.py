@@ -208,19 +208,27 @@ def claim(store: Store, claim_id: str) -> dict[str, Any]:
             "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
 
 
+SEARCH_HEAD = 200  # the first claims of a query kept with its count and facets: its first pages cost no query
+
+
 def search(store: Store, filters: Filters, page: Page, cache: DataCache | None = None) -> dict[str, Any]:
-    """Search results: the matching documents, count and facets (cached per query when a cache is given, until
-    anything changes) and one page of the matching claims."""
+    """Search results: the matching documents, count, facets and first ``SEARCH_HEAD`` claims (cached per query
+    when a cache is given, until anything it depends on changes) and one page of the matching claims."""
     q = filters.query
     def summary() -> dict[str, Any]:
         return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [],
                 "total": ss.count(store, q), "facets": _facets(store, q, ("technology", "country", "supplier",
-                                                                            "status"))}
+                                                                            "status")),
+                "head": ss.claim_rows(store, q, SEARCH_HEAD, 0, order="review")}
     key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
+    found = cache.get(key, summary) if cache is not None else summary()
+    head = found["head"]
+    end = page.offset + page.limit
+    rows = head[page.offset:end] if end <= len(head) or len(head) < SEARCH_HEAD else \
+        ss.claim_rows(store, q, page.limit, page.offset, order="review")
     return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
-            **(cache.get(key, summary) if cache is not None else summary()), "limit": page.limit,
-            "offset": page.offset,
-            "claims": [claim_summary(r) for r in ss.claim_rows(store, q, page.limit, page.offset, order="review")]}
+            **{k: v for k, v in found.items() if k != "head"}, "limit": page.limit, "offset": page.offset,
+            "claims": [claim_summary(r) for r in rows]}
 
 
 def corrections(store: Store, page: Page) -> dict[str, Any]:
