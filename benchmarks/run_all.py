@@ -21,6 +21,8 @@ def main() -> int:
         ["dask_scaling.py"],
         ["web_bench.py", *(["--pg", pg] if pg else [])],
         ["scale.py", "--sizes", os.environ.get("SURVINDEX_BENCH_SIZES", "10k,100k")],
+        ["cases_scale.py", "--sizes", "10000,100000"],
+        ["review_load.py"],
     ]
     failed = 0
     for args in runs:
