@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from survindex.ingest.datasets.sources import Source, UnknownHeader, detect_head
 from survindex.ingest.datasets.stream import TableStream, stream_table
 from survindex.model import STATUSES, Claim, Document, sha256_hex
 from survindex.store import Store
+from survindex.store.archive import file_digest, put_document_file
 
 IMPORTER_VERSION = "1.0"
 _DECORATION = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|[*†‡]+)\s*")
@@ -147,15 +147,18 @@ class Context:
     def raw_sha256(self) -> str | None:
         """sha256 of the file's bytes, which row documents cite in their meta."""
         if self._raw_sha is None and self.raw is not None:
-            self._raw_sha = file_sha256(self.raw) if isinstance(self.raw, Path) else sha256_hex(self.raw)
+            self._raw_sha = file_digest(self.raw)[0] if isinstance(self.raw, Path) else sha256_hex(self.raw)
         return self._raw_sha
 
     def put_document(self, doc: Document) -> None:
         """Store a document; the first one of the import carries the file's raw bytes into the archive."""
         source = None if self._archived else self.raw
         self._archived = True
-        raw = source.read_bytes() if isinstance(source, Path) else source  # a file's bytes: held while written
-        if self.store.put_document(doc, raw=raw, conn=self.conn):
+        if isinstance(source, Path):  # a file streamed from disk: its bytes are copied into the archive in chunks
+            new = put_document_file(self.store, doc, source, self.conn)
+        else:
+            new = self.store.put_document(doc, raw=source, conn=self.conn)
+        if new:
             self.report.documents_new += 1
 
     def emit(self, doc: Document, *, quote: str, start: int | None, end: int | None, location: str,
@@ -192,15 +195,6 @@ class Context:
 
     def skip_cell(self, row: int, reason: str, file: str, sheet: str | None, column: str) -> None:
         self.report.cell_errors.append(Problem(row, reason, column, location(file, sheet, row, column), cell=True))
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def country_of(raw: str) -> str | None:
