@@ -188,3 +188,16 @@ def test_a_sheet_named_for_a_csv_file_is_the_same_error() -> None:
         stream_table(FIXTURES / "country_table.csv", "Data")
     with pytest.raises(FileFormatError, match=r"no sheet 'Data' \(sheets: None\)"):
         read_table(FIXTURES / "country_table.csv").sheet("Data")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-16"])
+def test_a_large_file_reads_the_same_across_chunk_boundaries(tmp_path: Path, encoding: str) -> None:
+    """Chunks of 1 MB: a bad UTF-8 byte past the first chunk is reported at the same offset, and a CRLF or a
+    multi-byte character cut by a chunk boundary reads the same."""
+    lines = ["id,name,note"] + [f'{i},"Agency {"é" if i > 40_000 else "e"} {i}","line\r\none {i % 7}"'
+                              for i in range(60_000)]
+    path = tmp_path / "big.csv"
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    whole, streamed = read_both(path)
+    assert not isinstance(whole, str) and len(whole[0]) == 60_000
+    assert streamed == whole
