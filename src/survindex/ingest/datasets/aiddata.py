@@ -16,7 +16,6 @@ from survindex.ingest.datasets.pipeline import Context, country_of, location, op
 from survindex.ingest.datasets.reader import Row
 from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source
-from survindex.ingest.datasets.table import never_read
 from survindex.model import Document
 from survindex.store import Store
 
@@ -29,13 +28,12 @@ def import_aiddata(store: Store, path: str | Path, status: str = "unreviewed") -
     meta_cols = [c for c in spec.get("meta", []) if c in sheet.columns]
     read = [v for v in spec.values() if isinstance(v, str)] + meta_cols
     report = src.report("import.aiddata")
-    report.columns_never_read = never_read(sheet, read)
 
     def work(ctx: Context) -> None:
-        for row in sheet.rows:
+        for row in src.rows(report, read):
             _row(ctx, row, spec, meta_cols, declared)
 
-    return run_import(store, report, status, work, declared, src.table.raw)
+    return run_import(store, report, status, work, declared, src.table.source)
 
 
 def _cell(row: Row, spec: Mapping[str, Any], field: str) -> str:

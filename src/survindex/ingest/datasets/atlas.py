@@ -23,7 +23,6 @@ from survindex.ingest.datasets.pipeline import (
 from survindex.ingest.datasets.reader import Row
 from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source, atlas_technology
-from survindex.ingest.datasets.table import never_read
 from survindex.model import Document
 from survindex.store import Store
 
@@ -38,14 +37,13 @@ def import_atlas(store: Store, path: str | Path, status: str = "accepted") -> Im
     links = [c for c in spec.get("links", []) if c in sheet.columns]
     read = [spec[f] for f in _FIELDS] + links + [c for c in spec.get("read_also", []) if c in sheet.columns]
     report = src.report("import.atlas")
-    report.columns_never_read = never_read(sheet, read)
     country = str(declared.extra.get("country", "USA"))
 
     def work(ctx: Context) -> None:
-        for row in sheet.rows:
+        for row in src.rows(report, read):
             _row(ctx, row, spec, links, declared, country, read)
 
-    return run_import(store, report, status, work, declared, src.table.raw)
+    return run_import(store, report, status, work, declared, src.table.source)
 
 
 def _row(ctx: Context, row: Row, spec: Mapping[str, Any], links: list[str], declared: Source, country: str,

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 MAX_RECORD_LINES = 1000  # a quoted field spanning more lines is treated as a stray quote
 MAX_RECORD_CHARS = 4 * 1024 * 1024
@@ -32,22 +35,38 @@ def _literal(line: str, delimiter: str) -> list[str]:
 def read_records(text: str, delimiter: str, problems: list[tuple[int, str]]) -> list[list[str]]:
     """Every record of ``text``; a record damaged by a stray quote adds ``(row, reason)`` to ``problems``
     (rows are numbered as records, the header being 1, as the importers number them)."""
-    lines = list(io.StringIO(text, newline=""))  # split at \n, \r\n and \r only, as csv does
-    records: list[list[str]] = []
-    i = 0
-    while i < len(lines):
-        j, quotes, size = i, 0, 0
-        while j < len(lines):
-            quotes += lines[j].count('"')
-            size += len(lines[j])
+    return list(iter_records(io.StringIO(text, newline=""), delimiter, problems))  # split at \n, \r\n, \r only
+
+
+def iter_records(lines: Iterable[str], delimiter: str, problems: list[tuple[int, str]]) -> Iterator[list[str]]:
+    """The records of ``lines`` (physical lines ending as written), one at a time: at most one record's lines
+    (``MAX_RECORD_LINES``, ``MAX_RECORD_CHARS``) are held, so a file of any size streams."""
+    source = iter(lines)
+    buf: deque[str] = deque()
+    count = 0
+    while buf or _pull(source, buf):
+        j, quotes, size = 0, 0, 0
+        while j < len(buf) or _pull(source, buf):
+            quotes += buf[j].count('"')
+            size += len(buf[j])
             j += 1
-            if quotes % 2 == 0 or j - i >= MAX_RECORD_LINES or size > MAX_RECORD_CHARS:
+            if quotes % 2 == 0 or j >= MAX_RECORD_LINES or size > MAX_RECORD_CHARS:
                 break
-        record = _strict(lines[i:j], delimiter) if quotes % 2 == 0 else None
+        record = _strict(list(islice(buf, 0, j)), delimiter) if quotes % 2 == 0 else None
         if record is None:
-            problems.append((len(records) + 1, "unbalanced or misplaced quote: the row was read with its quotes as "
-                                               "written; check it"))
-            record, j = _literal(lines[i], delimiter), i + 1
-        records.append(record)
-        i = j
-    return records
+            problems.append((count + 1, "unbalanced or misplaced quote: the row was read with its quotes as "
+                                        "written; check it"))
+            record, j = _literal(buf[0], delimiter), 1
+        for _ in range(j):
+            buf.popleft()
+        count += 1
+        yield record
+
+
+def _pull(source: Iterator[str], buf: deque[str]) -> bool:
+    """Append the next line of ``source`` to ``buf``; False at the end."""
+    line = next(source, None)
+    if line is None:
+        return False
+    buf.append(line)
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,11 +14,13 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from survindex.ingest.datasets.clean import clean_suppliers, clean_text
-from survindex.ingest.datasets.reader import FileFormatError, Sheet, TableFile, read_table
+from survindex.ingest.datasets.reader import FileFormatError, Row
 from survindex.ingest.datasets.report import ImportReport, Problem
 from survindex.ingest.datasets.sources import Source, UnknownHeader, detect_header, source
+from survindex.ingest.datasets.stream import TableStream, stream_table
 from survindex.model import STATUSES, Claim, Document, sha256_hex
 from survindex.store import Store
+from survindex.store.archive import file_digest, put_document_file
 
 IMPORTER_VERSION = "1.0"
 _DECORATION = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|[*†‡]+)\s*")
@@ -73,33 +75,45 @@ def resolve_suppliers(cell: str) -> list[Supplier]:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A dataset file, read and matched to one of its source's declared header layouts (``kind``, ``spec``)."""
+    """A dataset file, opened for streaming and matched to one of its source's declared header layouts
+    (``kind``, ``spec``)."""
 
     path: Path
     declared: Source
-    table: TableFile
-    sheet: Sheet
+    sheet: TableStream
     kind: str
     spec: Mapping[str, Any]
 
+    @property
+    def table(self) -> TableStream:
+        return self.sheet
+
     def report(self, importer: str) -> ImportReport:
-        return ImportReport(importer=importer, file=self.path.name, kind=self.kind, encoding=self.table.encoding,
-                            warnings=self.table.notes())
+        """The import's report; the notes on rows read as best they could be come with ``rows``."""
+        return ImportReport(importer=importer, file=self.path.name, kind=self.kind, encoding=self.sheet.encoding,
+                            warnings=self.sheet.notes())
+
+    def rows(self, report: ImportReport, read: list[str]) -> Iterator[Row]:
+        """The file's rows, read one at a time. After the last, the report lists the rows read as best they
+        could be (after the file's warnings, as ``read_table``'s notes do) and the columns never read."""
+        at = len(self.sheet.notes())
+        yield from self.sheet.rows()
+        report.warnings[at:at] = self.sheet.notes()[at:]
+        report.columns_never_read = self.sheet.never_read(read)
 
 
 def open_source_file(path: str | Path, name: str, status: str) -> SourceFile:
-    """Check ``status``, read the file and detect its layout among those declared for source ``name``."""
+    """Check ``status``, open the file and detect its layout among those declared for source ``name``."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     path = Path(path)
     declared = source(name)
-    table = read_table(path)
-    sheet = table.sheet()
+    sheet = stream_table(path)
     try:
         kind, spec = detect_header(sheet.columns, declared)
     except UnknownHeader as exc:
         raise FileFormatError(str(exc)) from None
-    return SourceFile(path, declared, table, sheet, kind, spec)
+    return SourceFile(path, declared, sheet, kind, spec)
 
 
 def location(file: str, sheet: str | None, row: int | None, column: str | None) -> str:
@@ -125,7 +139,7 @@ class Context:
     status: str
     pending: list[Claim] = field(default_factory=list)
 
-    raw: bytes | None = None  # the file's bytes: archived once, with the first document of the import
+    raw: bytes | Path | None = None  # the file (its bytes, or its path read then): archived with the first document
     _archived: bool = False
     _raw_sha: str | None = None
 
@@ -133,14 +147,18 @@ class Context:
     def raw_sha256(self) -> str | None:
         """sha256 of the file's bytes, which row documents cite in their meta."""
         if self._raw_sha is None and self.raw is not None:
-            self._raw_sha = sha256_hex(self.raw)
+            self._raw_sha = file_digest(self.raw)[0] if isinstance(self.raw, Path) else sha256_hex(self.raw)
         return self._raw_sha
 
     def put_document(self, doc: Document) -> None:
         """Store a document; the first one of the import carries the file's raw bytes into the archive."""
-        raw = None if self._archived else self.raw
+        source = None if self._archived else self.raw
         self._archived = True
-        if self.store.put_document(doc, raw=raw, conn=self.conn):
+        if isinstance(source, Path):  # a file streamed from disk: its bytes are copied into the archive in chunks
+            new = put_document_file(self.store, doc, source, self.conn)
+        else:
+            new = self.store.put_document(doc, raw=source, conn=self.conn)
+        if new:
             self.report.documents_new += 1
 
     def emit(self, doc: Document, *, quote: str, start: int | None, end: int | None, location: str,
@@ -184,7 +202,7 @@ def country_of(raw: str) -> str | None:
 
 
 def run_import(store: Store, report: ImportReport, status: str, work: Callable[[Context], None],
-               declared: Source | None = None, raw: bytes | None = None) -> ImportReport:
+               declared: Source | None = None, raw: bytes | Path | None = None) -> ImportReport:
     """Run ``work`` inside one transaction; afterwards record problems and the run. All or nothing."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     report.run_id = f"run-{report.importer}-{stamp}-{sha256_hex(report.file)[:8]}"

@@ -30,7 +30,7 @@ from survindex.ingest.datasets.pipeline import (
 from survindex.ingest.datasets.reader import Row, Sheet
 from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source
-from survindex.ingest.datasets.table import never_read
+from survindex.ingest.datasets.stream import TableStream
 from survindex.model import Document
 from survindex.store import Store
 
@@ -70,7 +70,7 @@ def _is_flag(text: str) -> bool:
     return True
 
 
-def read_cells(row: Row, sheet: Sheet, spec: Mapping[str, Any]) -> Cells:
+def read_cells(row: Row, sheet: Sheet | TableStream, spec: Mapping[str, Any]) -> Cells:
     """The row's fields. A description written with an unquoted comma spills into ``Lower confidence sources``
     and pushes the sources one column right (10 rows of V10): joined again and shifted back."""
     values = {f: row.cells.get(spec[f], "") for f in _FIELDS}
@@ -92,22 +92,22 @@ def import_spyware_inventory(store: Store, path: str | Path, status: str = "acce
     first = sheet.columns.index(spec["sources"][0]) if spec["sources"][0] in sheet.columns else len(sheet.columns)
     read = [spec[f] for f in _FIELDS] + sheet.columns[first:] + \
         [c for c in spec.get("read_also", []) if c in sheet.columns]
+    text = src.table.text()  # the file is the document: its text is held, its rows are streamed
     report = src.report("import.spyware")
-    report.columns_never_read = never_read(sheet, read)
     meta = {"file": src.path.name, "encoding": src.table.encoding, "columns": sheet.columns, "dataset": NAME,
             "licence": declared.licence}
-    doc = Document.from_text(src.table.text, title=declared.title, url=declared.url, source=src.path.name,
+    doc = Document.from_text(text, title=declared.title, url=declared.url, source=src.path.name,
                              publisher=declared.publisher, published=str(declared.year), mime=src.table.mime,
                              meta=meta)
     repaired: list[int] = []
 
     def work(ctx: Context) -> None:
         ctx.put_document(doc)
-        for row in sheet.rows:
+        for row in src.rows(report, read):
             if _row(ctx, doc, sheet, row, spec, declared):
                 repaired.append(row.number)
 
-    run_import(store, report, status, work, declared, src.table.raw)
+    run_import(store, report, status, work, declared, src.table.source)
     if repaired:
         report.warnings.append(f"{len(repaired)} rows had their description split at an unquoted comma (rows "
                                f"{', '.join(map(str, repaired))}): joined again, sources shifted back")
@@ -150,7 +150,8 @@ def _quote(row: Row, description: str) -> tuple[str, int, int]:
     return text, row.start + at, row.start + at + len(text)
 
 
-def _row(ctx: Context, doc: Document, sheet: Sheet, row: Row, spec: Mapping[str, Any], declared: Source) -> bool:
+def _row(ctx: Context, doc: Document, sheet: Sheet | TableStream, row: Row, spec: Mapping[str, Any],
+         declared: Source) -> bool:
     """Emit the row's claim (or reject the row); True when the row needed the split-description repair."""
     ctx.report.rows_read += 1
     file, extra = ctx.report.file, declared.extra

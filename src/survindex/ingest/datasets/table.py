@@ -18,9 +18,10 @@ from survindex.ingest.datasets.pipeline import (
     resolve_suppliers,
     run_import,
 )
-from survindex.ingest.datasets.reader import Row, Sheet, read_table
+from survindex.ingest.datasets.reader import Row, Sheet
 from survindex.ingest.datasets.report import ImportReport
 from survindex.ingest.datasets.sources import Source
+from survindex.ingest.datasets.stream import TableStream, stream_table
 from survindex.model import STATUSES, TECHNOLOGY_KEYS, Document
 from survindex.reference.prefix import resolve_country_prefix
 from survindex.store import Store
@@ -113,26 +114,26 @@ def import_table(store: Store, path: str | Path, mapping: TableMapping,
                  declared: Source | None = None) -> ImportReport:
     """Import one country table; one document for the file, claims citing each row and column."""
     path = Path(path)
-    table = read_table(path)
-    sheet = table.sheet(mapping.sheet)
+    sheet = stream_table(path, mapping.sheet)
     wanted = [mapping.country_column, *mapping.columns, *mapping.supplier_flags,
               *([mapping.suppliers_column] if mapping.suppliers_column else []), *mapping.checks]
     sheet.require(*wanted)
-    report = ImportReport(importer="import.table", file=path.name, sheet=sheet.name, encoding=table.encoding,
-                          warnings=table.notes())
-    report.columns_never_read = never_read(sheet, wanted)
-    meta = {"file": path.name, "sheet": sheet.name, "encoding": table.encoding, "columns": sheet.columns,
+    text = sheet.text()  # the file is the document: its text is held, its rows are streamed
+    report = ImportReport(importer="import.table", file=path.name, sheet=sheet.name, encoding=sheet.encoding,
+                          warnings=sheet.notes())
+    meta = {"file": path.name, "sheet": sheet.name, "encoding": sheet.encoding, "columns": sheet.columns,
             "dataset": declared.name if declared else None, "licence": declared.licence if declared else None}
-    doc = Document.from_text(table.text, title=mapping.title or path.name, url=mapping.url, source=path.name,
+    doc = Document.from_text(text, title=mapping.title or path.name, url=mapping.url, source=path.name,
                              publisher=mapping.publisher, published=str(mapping.year) if mapping.year else None,
-                             mime=table.mime, meta=meta)
+                             mime=sheet.mime, meta=meta)
 
     def work(ctx: Context) -> None:
         ctx.put_document(doc)
-        for row in sheet.rows:
+        for row in sheet.rows():
             _row(ctx, doc, sheet, row, mapping)
+        report.columns_never_read = sheet.never_read(wanted)
 
-    return run_import(store, report, mapping.status, work, declared, table.raw)
+    return run_import(store, report, mapping.status, work, declared, sheet.source)
 
 
 def never_read(sheet: Sheet, read: Iterable[str]) -> list[str]:
@@ -141,7 +142,7 @@ def never_read(sheet: Sheet, read: Iterable[str]) -> list[str]:
     return [c for c in sheet.columns if c not in used and any(r.cells.get(c, "").strip() for r in sheet.rows)]
 
 
-def _country(ctx: Context, sheet: Sheet, row: Row, column: str) -> str | None:
+def _country(ctx: Context, sheet: TableStream, row: Row, column: str) -> str | None:
     """The row's country: by name or code, else as the one country a truncated name begins ("United Kingdo"),
     reported as such; an unknown or ambiguous name rejects the row, naming the candidates."""
     name = clean_text(row.cells.get(column, ""))
@@ -162,7 +163,7 @@ def _country(ctx: Context, sheet: Sheet, row: Row, column: str) -> str | None:
     return None
 
 
-def _row(ctx: Context, doc: Document, sheet: Sheet, row: Row, mapping: TableMapping) -> None:
+def _row(ctx: Context, doc: Document, sheet: TableStream, row: Row, mapping: TableMapping) -> None:
     ctx.report.rows_read += 1
     file = ctx.report.file
     raw_country = row.cells.get(mapping.country_column, "")
@@ -191,7 +192,7 @@ def _row(ctx: Context, doc: Document, sheet: Sheet, row: Row, mapping: TableMapp
         ctx.report.published_checks += compare(dict(mapping.checks), row.cells, facts, row.number)
 
 
-def _flagged(ctx: Context, sheet: Sheet, row: Row, column: str) -> bool:
+def _flagged(ctx: Context, sheet: TableStream, row: Row, column: str) -> bool:
     """The flag in one cell; an unreadable flag is reported for that cell and read as not flagged."""
     try:
         return clean_flag(row.cells.get(column, "")) is True
@@ -200,7 +201,7 @@ def _flagged(ctx: Context, sheet: Sheet, row: Row, column: str) -> bool:
         return False
 
 
-def _suppliers(ctx: Context, doc: Document, sheet: Sheet, row: Row, column: str, base: dict[str, str],
+def _suppliers(ctx: Context, doc: Document, sheet: TableStream, row: Row, column: str, base: dict[str, str],
                cite: _Cite) -> list[Supplier]:
     raw = row.cells.get(column, "")
     found = resolve_suppliers(raw)
