@@ -26,7 +26,7 @@ def section(store: Store, cache: DataCache) -> dict[str, Any]:
     return value
 
 
-SHOWN = 100  # targeted claims listed on a page (most are one per government and vendor)
+SHOWN = 25  # targeted claims listed on a profile page (Carnegie lists at most a few per government and vendor)
 
 
 def _claims(store: Store, **match: str) -> list[dict[str, Any]]:
