@@ -80,11 +80,6 @@ def case_page(iso3: str | None) -> str:
     return f"case/{iso3 or 'none'}.html"
 
 
-def case_href(case: Any, root: str = "") -> str:
-    """Where the static site shows a case: its section of its country's cases page."""
-    return f"{root}{case_page(case.country)}#{case.id}"
-
-
 def _grouped(claims: Iterable[tuple[str, str, Claim, Document | None]]) -> Iterator[tuple[str, str, Group]]:
     """(case id, group, its claims) for consecutive claims of one case."""
     for (case_id, grp), part in itertools.groupby(claims, key=lambda t: (t[0], t[1])):
