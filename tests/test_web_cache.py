@@ -4,6 +4,7 @@ the home page's index headlines are served stale and refreshed in the background
 from __future__ import annotations
 
 import time
+from typing import Any
 from pathlib import Path
 
 from survindex.store import open_store
@@ -46,3 +47,16 @@ def test_stale_entries_are_served_while_they_are_recomputed(tmp_path: Path) -> N
             break
         time.sleep(0.05)
     assert cache.get(("home", "index"), lambda: 3, stale_ok=True) == 2
+
+
+def test_home_page_survives_an_index_failure(tmp_path: Path, monkeypatch: Any) -> None:
+    """When the index cannot be computed the home page still shows its SQL counts (the error is logged)."""
+    from survindex.web import views
+
+    def broken(_store: Any) -> dict[str, Any]:
+        raise RuntimeError("reference data unreadable")
+
+    monkeypatch.setattr(views, "index_of", broken)
+    store = open_store(str(tmp_path / "h.db"))
+    page = views.home(store, DataCache(store))
+    assert page["figures"]["countries"] == 0 and page["index"]["headlines"] is None

@@ -71,7 +71,12 @@ def home(store: Store, cache: DataCache) -> dict[str, Any]:
     """The home page: figures, map (technologies per country) and headlines from the index, as on the static
     site; served from the cache, and after a change served stale while it is computed again in the background."""
     def figures() -> dict[str, Any]:
-        idx = index_of(store)
+        try:
+            idx = index_of(store)
+        except Exception:  # noqa: BLE001 - the home page must not fail with the index: its SQL counts still show
+            log.exception("the index could not be computed for the home page")
+            idx = {"countries": ss.distinct_count(store, ss.ClaimQuery(ACCEPTED), "country"), "by_supplier": {},
+                   "countries_detail": {}}
         values = {iso: len(d["technologies"]) for iso, d in idx["countries_detail"].items() if d["technologies"]}
         top = [{"supplier": name, "supplier_country": _hq(store, name), "countries": n}
                for name, n in list(idx["by_supplier"].items())[:10]]
