@@ -261,3 +261,35 @@ def test_store_gives_each_claim_without_a_country_a_case_of_its_own(db_path: str
     store.refresh_cases(everything=True)
     assert _case_of(store, a.id) != _case_of(store, b.id)
     assert store_cases.count_cases(store, store_cases.CaseFilter()) >= 2
+
+
+def test_a_review_resummarises_its_case_without_regrouping_the_country(any_db: str) -> None:
+    """Accepting or rejecting a claim never moves it between cases: only its case is summarised again (the country
+    is not marked for a rebuild), and the case reads as a full rebuild would write it."""
+    import sqlalchemy as sa
+
+    from survindex.store import schema
+
+    store = open_store(any_db)
+    a = _doc_claims(store, "Huawei built Kenya's safe city.", "Reuters", country="KEN", technology="safe_city",
+                    supplier="Huawei", supplier_country="CHN", stage="installed")
+    b = _doc_claims(store, "Kenya's safe city by Huawei is running.", "BBC", country="KEN", technology="safe_city",
+                    supplier="Huawei", supplier_country="CHN", stage="operational")
+    store.refresh_cases()
+    case = _case_of(store, a.id)
+    assert _case_of(store, b.id) == case
+
+    def row() -> dict[str, object]:
+        with store.engine.connect() as c:
+            found = dict(c.execute(sa.select(schema.cases).where(schema.cases.c.id == case)).one()._mapping)
+        return {k: v for k, v in found.items() if k != "updated_at"}
+
+    store.update_claim(a.id, {"status": "accepted"}, "alice", 1)
+    store.update_claim(b.id, {"status": "rejected"}, "alice", 1, reason="duplicate")
+    from survindex.store import cases as store_cases
+
+    assert store_cases.pending(store) == 0  # no country waits for a rebuild
+    after_review = row()
+    assert after_review["status"] == "accepted" and after_review["unreviewed"] == 0
+    store.refresh_cases(everything=True)
+    assert row() == after_review

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
-from survindex.cases import Case, Decision, Member, group_country
+from survindex.cases import Case, Decision, Member, group_country, summarise
 from survindex.store import schema as s
 from survindex.store.core import CASE_KINDS, NotFound, Store, utcnow
 
@@ -63,15 +63,16 @@ def web_domain(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host or None
 
 
-def _members(conn: Connection, country: str | None) -> list[tuple[Member, str | None]]:
+def _members(conn: Connection, country: str | None, case: str | None = None) -> list[tuple[Member, str | None]]:
+    """The claims grouping reads, of a country (or, with ``case``, of that case only), with their case ids."""
     cl, d = s.claims.c, s.documents.c
     q = (select(cl.id, cl.kind, cl.country, cl.technology, cl.supplier, cl.supplier_country, cl.deployer,
                 cl.financier, cl.flow_type, cl.amount, cl.currency, cl.amount_usd, cl.year, cl.stage, cl.status,
                 cl.confidence, cl.quote, cl.citations, cl.case_id, d.published, d.publisher, d.url, d.source,
                 d.duplicate_of, d.id.label("doc"))
          .join(s.documents, d.id == cl.doc_id)
-         .where(_country_is(cl.country, country), cl.kind.in_(CASE_KINDS), cl.superseded_by.is_(None),
-                cl.negated.is_(False)))
+         .where(cl.case_id == case if case else _country_is(cl.country, country), cl.kind.in_(CASE_KINDS),
+                cl.superseded_by.is_(None), cl.negated.is_(False)))
     rows = conn.execute(q).all()
     canon = {r.duplicate_of for r in rows if r.duplicate_of}
     originals = {r.id: source_key(r.publisher, r.url, r.source, r.id) for r in conn.execute(
@@ -105,6 +106,17 @@ def _case_row(case: Case, now: str) -> dict[str, Any]:
     d = case.to_dict()
     return {**{k: d[k] for k in CASE_COLS}, "grp": case.group, "sources": len(case.sources),
             "claims": len(case.claims), "updated_at": now}
+
+
+def resummarise(conn: Connection, case_id: str) -> None:
+    """Summarise one case again from its claims (after a change of review status, which never moves a claim
+    between cases): its status, confidence, strongest quote and the rest, without regrouping its country."""
+    row = conn.execute(select(s.cases.c.country, s.cases.c.grp).where(s.cases.c.id == case_id)).first()
+    members = [m for m, _ in _members(conn, None, case_id)]
+    if row is None or not members:
+        return
+    case = summarise(case_id, row.country, (row.grp,), members)
+    conn.execute(update(s.cases).where(s.cases.c.id == case_id).values(_case_row(case, utcnow())))
 
 
 def rebuild_country(conn: Connection, country: str | None) -> None:

@@ -379,7 +379,11 @@ class Store:
             if res.rowcount != 1:
                 raise ConflictError(f"claim {claim_id} was changed by someone else; reload and try again")
             self.audit(actor, action, claim_id, {k: m[k] for k in changes}, changes, reason, conn=c)
-            if m["kind"] in CASE_KINDS:
+            if m["kind"] in CASE_KINDS and set(changes) == {"status"} and m["case_id"]:
+                from survindex.store import cases  # grouping ignores the status: only the case's summary changes
+
+                cases.resummarise(c, str(m["case_id"]))
+            elif m["kind"] in CASE_KINDS:
                 self.mark_cases(c, (m["country"], values.get("country", m["country"])))
             return int(values["version"])
 
