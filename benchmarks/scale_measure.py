@@ -8,7 +8,6 @@ import glob
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from web_bench import _free_port, _get  # one minimal HTTP client for both web benchmarks
 
 EXE = Path(sys.executable).parent / "survindex"
 CSV_COLUMNS = ("id", "kind", "country", "supplier", "supplier_country", "technology", "aigs_category", "financier",
@@ -80,12 +81,6 @@ def sql_csv(db: str, dialect: str) -> dict[str, Any]:
     sql = f"SELECT {cols} FROM claims WHERE {neg} AND superseded_by IS NULL ORDER BY id"
     res = timed(_sql_cmd(db, dialect, sql, csv=True))
     return {**res, "tool": "sqlite3 -csv" if dialect == "sqlite" else "psql \\copy"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -218,24 +213,6 @@ def web_load(db: str, clients: int, seconds: float, workers: int = 1) -> list[di
             res = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append({"endpoint": name, **res, "rss_mb": srv.rss_mb()})
     return rows
-
-
-async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str) -> int:
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n".encode())
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-    if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
-    else:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
 
 
 async def _load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:

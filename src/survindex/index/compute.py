@@ -201,7 +201,8 @@ def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Refer
 
 
 def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], set[str]]],
-           targeted_claims: Iterable[targeted.TargetedClaim], as_of: date | None, ref: Reference, figures: bool) -> dict[str, Any]:
+           targeted_claims: Iterable[targeted.TargetedClaim], as_of: date | None, ref: Reference,
+           figures: bool) -> dict[str, Any]:
     """The index from ``source`` (the accumulator as of a date); ``targeted_claims`` (every claim, or only the
     targeted ones) give the targeted section."""
     from survindex.index.figures import headlines, published_figures

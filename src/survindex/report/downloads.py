@@ -106,8 +106,8 @@ def _chunks(site: Site, parts: int) -> list[list[str]]:
     from survindex.report import targeted_pages
 
     detail = site.index["countries_detail"]
-    sizes = sorted(((len(detail[iso]["claims"]) if iso in detail else 0, iso) for iso in targeted_pages.countries(site)),
-                   reverse=True)
+    sizes = sorted(((len(detail[iso]["claims"]) if iso in detail else 0, iso)
+                    for iso in targeted_pages.countries(site)), reverse=True)
     chunks: list[tuple[int, list[str]]] = [(0, []) for _ in range(max(1, parts))]
     for n, iso in sizes:
         total, isos = min(chunks, key=lambda c: c[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from html import escape
 
 from survindex.report.atlas import X_MAX, Y_MAX, Ring, equal_earth, shape_centroid, shapes
@@ -215,7 +215,6 @@ def _view(focus: tuple[float, float, float, float], min_w: float = 180.0) -> tup
     return round(x, 1), round(y, 1), round(w, 1), round(h, 1)
 
 
-@lru_cache(maxsize=1024)  # every case page of a country shows the same map
 def locator_svg(iso3: str, base_href: str, *, resolution: str = "50m", label: str | None = None) -> str:
     """A zoomed map of one country over the grey world (``base_href``: the file ``base_svg`` was written to)."""
     mine = [p for p in projected(resolution) if p.iso3 == iso3]

@@ -74,18 +74,14 @@ class Site:
     def built(self) -> str:
         return self.created.replace("T", " ").replace("Z", " UTC")
 
-    def render(self, rel: str, template: str, stream: bool = True, **ctx: Any) -> Path:
-        """Render ``template`` to ``out/rel`` as a stream (a page of 50,000 claims is never one string; a small
-        page, ``stream=False``, is written in one piece); links in it are relative to ``root``."""
+    def render(self, rel: str, template: str, **ctx: Any) -> Path:
+        """Render ``template`` to ``out/rel`` as a stream (a page of 50,000 claims is never one string); links
+        in it are relative to ``root``."""
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         root = "../" * rel.count("/")
-        page = self.env.get_template(template)
         with open(path, "w", encoding="utf-8") as f:
-            if stream:
-                f.writelines(page.generate(root=root, **ctx))
-            else:
-                f.write(page.render(root=root, **ctx))
+            f.writelines(self.env.get_template(template).generate(root=root, **ctx))
         return path
 
     def country_href(self, iso3: str, root: str = "") -> str:

@@ -98,7 +98,8 @@ class Selection:
         cols = (*_DOC_COLS, "source", "duplicate_of")
         q = (select(s.claims, s.cases.c.grp.label("case_grp"), *(d[col].label(f"doc_{col}") for col in cols))
              .outerjoin(s.documents, d.id == c.doc_id).outerjoin(s.cases, s.cases.c.id == c.case_id)
-             .where(*self.where(), c.case_id.is_not(None), c.country.is_(None) if country is None else c.country == country)
+             .where(*self.where(), c.case_id.is_not(None),
+                    c.country.is_(None) if country is None else c.country == country)
              .order_by(c.case_id, c.id).limit(batch))
         last: tuple[str, str] | None = None
         while True:

@@ -127,7 +127,7 @@ class DataCache:
             found, value = self.peek(key)
             if found:
                 return value  # type: ignore[no-any-return]
-            computed = self._timed(key, compute)
+            computed = self._timed(key, compute) if stale_ok else compute()  # costs kept for stale_ok keys only
             self.put(key, computed, version, stale_ok)
             return computed
 

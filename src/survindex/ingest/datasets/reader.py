@@ -33,6 +33,15 @@ class Row:
     end: int
 
 
+def require_columns(sheet: str | None, columns: list[str], names: tuple[str, ...]) -> None:
+    """FileFormatError naming the columns of ``names`` that a sheet (None: a CSV file) lacks."""
+    missing = [n for n in names if n not in columns]
+    if missing:
+        where = f"sheet {sheet!r}" if sheet else "the file"
+        raise FileFormatError(f"column {', '.join(repr(m) for m in missing)} is not in {where} "
+                              f"(columns: {', '.join(columns)})")
+
+
 @dataclass(frozen=True)
 class Sheet:
     name: str | None  # None for a CSV file
@@ -40,11 +49,7 @@ class Sheet:
     rows: list[Row]
 
     def require(self, *names: str) -> None:
-        missing = [n for n in names if n not in self.columns]
-        if missing:
-            where = f"sheet {self.name!r}" if self.name else "the file"
-            raise FileFormatError(f"column {', '.join(repr(m) for m in missing)} is not in {where} "
-                                  f"(columns: {', '.join(self.columns)})")
+        require_columns(self.name, self.columns, names)
 
 
 @dataclass

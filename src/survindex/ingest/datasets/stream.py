@@ -25,6 +25,7 @@ from survindex.ingest.datasets.reader import (
     _unicode_encoding,
     _unique,
     read_table,
+    require_columns,
 )
 from survindex.ingest.limits import LimitExceeded, deadline
 
@@ -84,11 +85,7 @@ class TableStream:
         return self.warnings + [f"row {row}: {reason}" for row, reason in self.problems]
 
     def require(self, *names: str) -> None:
-        missing = [n for n in names if n not in self.columns]
-        if missing:
-            where = f"sheet {self.name!r}" if self.name else "the file"
-            raise FileFormatError(f"column {', '.join(repr(m) for m in missing)} is not in {where} "
-                                  f"(columns: {', '.join(self.columns)})")
+        require_columns(self.name, self.columns, names)
 
     def never_read(self, read: list[str]) -> list[str]:
         """Columns holding a value in some row that the import never looked at (after a full pass)."""
