@@ -61,7 +61,9 @@ def test_counts_are_distinct_countries_and_evidence_leads_to_claims() -> None:
     assert idx["by_regime_type"]["electoral_autocracy"]["safe_city"] == 1.0
     assert idx["by_regime_type"]["electoral_autocracy"]["facial_recognition"] == 0.5
     assert idx["by_regime_type"]["liberal_democracy"]["facial_recognition"] == 1.0
-    assert idx["by_year"]["2015"] == {"countries_cumulative": 1, "new_countries": 1, "claims": 1}
+    assert idx["by_year"]["2015"] == {"countries_cumulative": 1, "new_countries": 1, "claims": 1, "new_cases": 1,
+                                      "cases_cumulative": 1}
+    assert idx["cases"] == 5  # claims in no case: each a case of its own
     assert idx["by_year"]["2020"]["countries_cumulative"] == 3
     assert sorted(idx["evidence"]["by_supplier"]["Huawei"]["PAK"]) == sorted([claims[0].id, claims[1].id])
     assert idx["countries_detail"]["PAK"]["technologies"] == ["facial_recognition", "safe_city"]

@@ -17,10 +17,11 @@ from survindex.model import Claim
 from survindex.store import open_store
 from survindex.store import schema as s
 from survindex.store.aggregates import index_aggregates
+from survindex.store.case_reads import claim_cases
 from tests.test_index import REF
 
 COUNTRIES = ("PAK", "KEN", "ECU", "DEU", "LAO", None)
-SUPPLIERS = ("Huawei", "Hikvision", "NEC", "IBM", "Acme", None)
+SUPPLIERS = ("Huawei", "Hikvision", "NEC", "IBM", "Acme", "Safaricom", "CEIEC", None)  # Safaricom, CEIEC: contractors
 TECHS = ("safe_city", "facial_recognition", "video_surveillance", "spyware", None)
 _counter = itertools.count()
 
@@ -52,6 +53,7 @@ def _db(path: Path, claims: list[Claim]) -> Any:
         for d in range(4):
             c.execute(sa.insert(s.documents).values(id=f"doc-{d}", text="x", meta={}, ingested_at="2024"))
     store.put_claims(claims)
+    store.refresh_cases()
     return store
 
 
@@ -61,7 +63,8 @@ def test_sql_aggregates_give_the_pure_index(tmp_path: Path, claims: list[Claim])
     store = _db(tmp_path / "agg.db", claims)
     try:
         for status, min_conf, as_of in SELECTIONS:
-            pure = compute(load(store, status=status, min_confidence=min_conf, as_of=as_of), as_of=as_of, ref=REF)
+            pure = compute(load(store, status=status, min_confidence=min_conf, as_of=as_of), as_of=as_of, ref=REF,
+                           case_of=claim_cases(store))
             sql = compute_aggregates(index_aggregates(store, status, min_conf, as_of), as_of=as_of, ref=REF)
             assert summary(sql) == summary(pure), (status, min_conf, as_of)
             for iso, d in pure["countries_detail"].items():  # the profiles too, less the claim ids
@@ -79,7 +82,8 @@ def test_sql_aggregates_on_both_databases(any_db: str) -> None:
     with store.transaction() as c:
         c.execute(sa.insert(s.documents).values(id="doc-0", text="x", meta={}, ingested_at="2024"))
     store.put_claims(claims)
+    store.refresh_cases()
     for as_of in (None, date(2019, 12, 31)):
-        pure = compute(load(store, as_of=as_of), as_of=as_of, ref=REF)
+        pure = compute(load(store, as_of=as_of), as_of=as_of, ref=REF, case_of=claim_cases(store))
         assert summary(compute_aggregates(index_aggregates(store, as_of=as_of), as_of=as_of, ref=REF)) == summary(pure)
     store.close()

@@ -176,3 +176,22 @@ def test_case_page_twin_redirects_api_and_profile_lists(world: tuple[Any, dict[s
         assert f"/case/{ids['ken']}" in anon.get(path).text, path
     assert anon.get("/country/KEN.json").json()["cases"]["total"] >= 1
     assert anon.get("/map/world.svg").headers["content-type"].startswith("image/svg")
+
+
+def test_financing_figures_lead_to_the_cases_the_loans_joined(world: tuple[Any, dict[str, Any]]) -> None:
+    app, ids = world
+    store = store_of(app)
+    from survindex.model import Claim, Document
+
+    doc = Document.from_text("China Exim Bank lent Kenya $150 million for the Nairobi safe city.", publisher="Nation",
+                             published="2015-01-01")
+    store.put_document(doc)
+    loan = Claim(doc_id=doc.id, kind="financing", quote=doc.text, extractor="t", extractor_version="1",
+                 country="KEN", technology="safe_city", financier="Export-Import Bank of China", amount_usd=1.5e8,
+                 year=2015, status="accepted", start=0, end=len(doc.text))
+    store.put_claims([loan])
+    store.refresh_cases()
+    anon = client(app)
+    cases = anon.get("/cases.json", params={"financier": "Export-Import Bank of China", "status": "all"}).json()
+    assert [r["id"] for r in cases["cases"]] == [_case_of(store, loan.id)]
+    assert anon.get("/cases.json", params={"financier": "Nobody", "status": "all"}).json()["total"] == 0

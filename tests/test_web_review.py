@@ -40,6 +40,7 @@ def test_accept_changes_published_figures_and_country_page(seeded: tuple[Any, di
     assert r.status_code == 303 and r.headers["location"] == f"/claim/{cid}"
     after = anon.get("/index.json").json()["figures"]
     assert after["countries"] == 1 and after["accepted_deployments"] == 1 and after["suppliers"] == 1
+    assert after["cases"] == 1
     home = anon.get("/").text  # each figure leads to its cases
     assert 'href="/cases?supplier=Huawei&amp;status=accepted"' in home and 'href="/cases?status=accepted"' in home
     assert len(anon.get("/cases.json?supplier=Huawei&status=accepted").json()["cases"]) == 1

@@ -44,11 +44,13 @@ def compute_from_db(db: str, status: str, min_confidence: float | None, as_of: s
     every claim (the claim ids behind each figure)."""
     from survindex.index import compute, compute_aggregates, load
     from survindex.store.aggregates import index_aggregates
+    from survindex.store.case_reads import claim_cases
 
     day = parse_as_of(as_of)
     with opened_store(db, read_only=True) as store:
         if detail:
-            return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day)
+            return compute(load(store, status=status, min_confidence=min_confidence, as_of=day), as_of=day,
+                           case_of=claim_cases(store))
         return compute_aggregates(index_aggregates(store, status, min_confidence, day), as_of=day)
 
 

@@ -37,13 +37,17 @@ class Aggregates:
 
     countries: (country, earliest, first dated year) of deployment claims;
     technologies: (country, technology, earliest); suppliers: (country, supplier, supplier_country,
-    supplier_resolved, earliest) of deployment claims; years: (year, deployment claims);
-    financing: (financier, doc_id, country, year or UNDATED, largest amount_usd) of financing claims naming a
-    technology; members: (country, subject, earliest) of membership claims; reach: the supplier_reach claims."""
+    supplier_resolved, earliest, until) of deployment claims, where ``until`` (a prime contractor's row, one per
+    case) is the earliest year of a claim of its case naming a maker, from which the row no longer counts;
+    years: (year, deployment claims); cases: (earliest, first dated year, number) of deployment cases;
+    financing: (financier, project, country, year or UNDATED, largest amount_usd) of financing claims naming a
+    technology, where the project is the claim's case (else its document); members: (country, subject, earliest)
+    of membership claims; reach: the supplier_reach claims."""
 
     countries: Sequence[tuple[str, int, int | None]] = ()
     technologies: Sequence[tuple[str, str, int]] = ()
-    suppliers: Sequence[tuple[str, str | None, str | None, bool, int]] = ()
+    suppliers: Sequence[tuple[str, str | None, str | None, bool, int, int | None]] = ()
+    cases: Sequence[tuple[int, int | None, int]] = ()
     years: Sequence[tuple[int, int]] = ()
     financing: Sequence[tuple[str | None, str, str, int, float | None]] = ()
     members: Sequence[tuple[str, str | None, int]] = ()
@@ -70,8 +74,8 @@ def accumulate_aggregates(agg: Aggregates, as_of: date | None, ref: Reference) -
             acc.add("by_technology", tech, country)
             if aigs(tech):
                 acc.add("by_aigs_category", str(aigs(tech)), country)
-    for country, supplier, stated, resolved, earliest in agg.suppliers:
-        if counted(earliest):
+    for country, supplier, stated, resolved, earliest, until in agg.suppliers:
+        if counted(earliest) and (until is None or not counted(until)):
             if supplier:
                 acc.add("by_supplier", supplier, country)
             hq = hq_country(supplier, stated, bool(resolved), ref)
@@ -80,10 +84,13 @@ def accumulate_aggregates(agg: Aggregates, as_of: date | None, ref: Reference) -
     for year, n in agg.years:
         if counted(year):
             acc.claims_by_year[year] += n
-    for financier, doc_id, country, year, amount in agg.financing:
+    for earliest, first, n in agg.cases:
+        if counted(earliest):
+            acc.case(first if first is not None and counted(first) else None, n)
+    for financier, project, country, year, amount in agg.financing:
         if counted(year):
             acc.add("financing", financier or "unknown", country)
-            acc.project(financier or "unknown", doc_id, country, amount)
+            acc.project(financier or "unknown", project, country, amount)
     members = {c for c, subject, earliest in agg.members if c and counted(earliest)
                and (subject or "bri").lower() == "bri"}
     reach = [c for c in agg.reach if y is None or c.year is None or c.year <= y]

@@ -8,22 +8,25 @@ the claim ids behind it through ``evidence``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from survindex.index import targeted
 from survindex.index._ref import Reference, default_reference
 from survindex.index.acc import Acc as _Acc
-from survindex.index.acc import hq_country
+from survindex.index.acc import contractor, hq_country
 from survindex.index.aggregates import Aggregates, accumulate_aggregates
 from survindex.model import AIGS_CATEGORIES, TECHNOLOGY_KEYS, Claim, vocabulary
 
 DEFINITIONS = {
     "countries": "Countries with at least one non-negated deployment claim.",
+    "cases": "Deployment cases (one record per deployment, grouped from the claims of every source reporting "
+             "it; a claim in no case counts as a case of its own) with at least one counted claim.",
     "by_technology": "Countries with at least one deployment claim of the technology.",
     "by_aigs_category": "Countries with a deployment of a technology in the Carnegie AIGS category.",
-    "by_supplier": "Countries with at least one deployment claim naming the supplier.",
+    "by_supplier": "Countries with at least one deployment claim naming the supplier. A prime contractor "
+                   "(reference contractors table) counts only in cases where no counted claim names a maker.",
     "by_supplier_country": "Countries with at least one deployment supplied by a company headquartered "
                            "in the country (ISO3).",
     "bri": "members: Belt and Road members as of the date; with_technology: members with any deployment; "
@@ -31,10 +34,12 @@ DEFINITIONS = {
     "by_regime_type": "Share of the index's countries of a regime type (V-Dem Regimes of the World, in the year "
                       "of as_of or the latest earlier year available) that have the AIGS category: countries of "
                       "that type with the category / countries of that type in the index.",
-    "financing": "Financing claims that name a technology (surveillance projects). A project is one "
-                 "(document, country) pair; amount_usd sums the largest USD amount stated for each project.",
+    "financing": "Financing claims that name a technology (surveillance projects). A project is the case the "
+                 "financing joined (a claim in no case: its document) in a country, however many sources report "
+                 "it; amount_usd sums the largest USD amount stated for each project.",
     "by_year": "From deployment claim years: claims dated that year, countries first seen that year, "
-               "countries seen up to that year. Undated claims count in the totals only.",
+               "countries seen up to that year, cases first dated that year and cases up to that year. Undated "
+               "claims count in the totals only.",
     "targeted": "Targeted surveillance (technologies with a `targeted` category: spyware, digital forensics), "
                 "counted apart from the figures above and joined to them per country (see targeted.definitions).",
 }
@@ -46,30 +51,63 @@ def _in_scope(claim: targeted.TargetedClaim, as_of: date | None) -> bool:
     return as_of is None or claim.year is None or claim.year <= as_of.year
 
 
-def _add_deployment(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
+def _add_deployment(acc: _Acc, c: Claim, country: str) -> None:
     acc.countries[country].append(c.id)
     if c.technology:
         acc.add("by_technology", c.technology, country, c.id)
     if c.aigs_category:
         acc.add("by_aigs_category", c.aigs_category, country, c.id)
-    if c.supplier:
-        acc.add("by_supplier", c.supplier, country, c.id)
-    hq = hq_country(c.supplier, c.supplier_country, c.supplier_resolved, ref)
-    if hq:
-        acc.add("by_supplier_country", hq, country, c.id)
     if c.year is not None:
         acc.claims_by_year[c.year] += 1
         acc.first_year[country] = min(c.year, acc.first_year.get(country, c.year))
 
 
-def _add_financing(acc: _Acc, c: Claim, country: str) -> None:
+def _add_supplier(acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
+    if c.supplier:
+        acc.add("by_supplier", c.supplier, country, c.id)
+    hq = hq_country(c.supplier, c.supplier_country, c.supplier_resolved, ref)
+    if hq:
+        acc.add("by_supplier_country", hq, country, c.id)
+
+
+class _Cases:
+    """The deployment cases met while claims are read (a claim in no case is a case of its own), and the claims
+    naming a prime contractor, counted as suppliers only where no claim of their case names a maker."""
+
+    def __init__(self, case_of: Mapping[str, str] | None):
+        self.case_of = case_of or {}
+        self.years: dict[str, int | None] = {}  # case -> first dated year
+        self.makers: set[str] = set()
+        self.contracted: list[tuple[str, Claim]] = []
+
+    def add(self, acc: _Acc, c: Claim, country: str, ref: Reference) -> None:
+        case = self.case_of.get(c.id) or c.id
+        dated = [y for y in (self.years.get(case), c.year) if y is not None]
+        self.years[case] = min(dated) if dated else None
+        if contractor(c.supplier):
+            self.contracted.append((case, c))
+            return
+        if c.supplier:
+            self.makers.add(case)
+        _add_supplier(acc, c, country, ref)
+
+    def finish(self, acc: _Acc, ref: Reference) -> None:
+        for case, c in self.contracted:
+            if case not in self.makers:
+                _add_supplier(acc, c, str(c.country), ref)
+        for first in self.years.values():
+            acc.case(first)
+
+
+def _add_financing(acc: _Acc, c: Claim, country: str, project: str) -> None:
     financier = c.financier or "unknown"
     acc.add("financing", financier, country, c.id)
-    acc.project(financier, c.doc_id, country, c.amount_usd)
+    acc.project(financier, project, country, c.amount_usd)
 
 
-def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference) -> tuple[_Acc, list[Claim], set[str]]:
-    acc, reach, members = _Acc(), [], set()
+def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference,
+                case_of: Mapping[str, str] | None = None) -> tuple[_Acc, list[Claim], set[str]]:
+    acc, reach, members, cases = _Acc(), [], set(), _Cases(case_of)
     for c in claims:
         if not _in_scope(c, as_of) or targeted.is_targeted(c):  # targeted surveillance: its own section
             continue
@@ -80,9 +118,11 @@ def _accumulate(claims: Iterable[Claim], as_of: date | None, ref: Reference) -> 
         elif c.country is None:
             continue
         elif c.kind == "deployment":
-            _add_deployment(acc, c, c.country, ref)
+            _add_deployment(acc, c, c.country)
+            cases.add(acc, c, c.country, ref)
         elif c.kind == "financing" and c.technology:
-            _add_financing(acc, c, c.country)
+            _add_financing(acc, c, c.country, cases.case_of.get(c.id) or c.doc_id)
+    cases.finish(acc, ref)
     return acc, reach, members
 
 
@@ -145,11 +185,13 @@ def _by_year(acc: _Acc) -> dict[str, dict[str, int]]:
     new: dict[int, int] = defaultdict(int)
     for year in acc.first_year.values():
         new[year] += 1
-    out, total = {}, 0
+    out, total, cases = {}, 0, 0
     for year in sorted(set(new) | set(acc.claims_by_year)):
         total += new.get(year, 0)
+        cases += acc.new_cases.get(year, 0)
         out[str(year)] = {"countries_cumulative": total, "new_countries": new.get(year, 0),
-                          "claims": acc.claims_by_year.get(year, 0)}
+                          "claims": acc.claims_by_year.get(year, 0), "new_cases": acc.new_cases.get(year, 0),
+                          "cases_cumulative": cases}
     return out
 
 
@@ -182,13 +224,14 @@ def _detail(acc: _Acc, regimes: dict[str, str | None], members: set[str], ref: R
 
 
 def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Reference | None = None,
-            figures: bool = True) -> dict[str, Any]:
-    """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept).
+            figures: bool = True, case_of: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept); ``case_of``
+    maps claim ids to their cases (``store.claim_cases``; a claim in none is a case of its own).
     Published figures are set beside the index of today (or ``as_of``) and beside the index as of the end of the
     year they were published, so a 2019 figure is compared with the 2019 evidence too."""
     claims = list(claims)
-    return _index(lambda day, ref: _accumulate(claims, day, ref), claims, as_of, ref or default_reference(),
-                  figures)
+    return _index(lambda day, ref: _accumulate(claims, day, ref, case_of), claims, as_of,
+                  ref or default_reference(), figures)
 
 
 def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Reference | None = None,
@@ -215,6 +258,7 @@ def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], s
     result: dict[str, Any] = {
         "as_of": as_of.isoformat() if as_of else None,
         "countries": len(acc.countries),
+        "cases": acc.cases,
         "by_technology": {k: len(acc.by["by_technology"].get(k, {})) for k in TECHNOLOGY_KEYS},
         "by_aigs_category": {k: len(acc.by["by_aigs_category"].get(k, {})) for k in AIGS_CATEGORIES},
         "by_supplier": _counts(acc.by["by_supplier"]),

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, func, or_, select, type_coerce
 
+from survindex.index.acc import contractor
 from survindex.index.aggregates import UNDATED, Aggregates, TargetedRow
 from survindex.model import vocabulary
 from survindex.store import schema as s
@@ -59,6 +60,38 @@ def _deployments(conn: Connection, dep: list[Any]) -> tuple[list[Any], list[Any]
             list(years.items()))
 
 
+def _suppliers(conn: Connection, dep: list[Any], earliest: Any) -> list[tuple[Any, ...]]:
+    """The supplier rows; a prime contractor's rows one per case, each with the earliest year a claim of its case
+    names a maker (``until``)."""
+    c = s.claims.c
+    rows = [(*r, None) for r in conn.execute(
+        select(c.country, c.supplier, c.supplier_country, c.supplier_resolved, earliest)
+        .where(*dep, or_(c.supplier.is_not(None), c.supplier_country.is_not(None)))
+        .group_by(c.country, c.supplier, c.supplier_country, c.supplier_resolved))]
+    names = sorted({r[1] for r in rows if contractor(r[1])})
+    if not names:
+        return rows
+    theirs = [*dep, c.supplier.in_(names)]
+    makers: dict[str, int] = dict(conn.execute(
+        select(c.case_id, earliest).where(*dep, c.case_id.in_(select(c.case_id).where(*theirs)),
+                                          c.supplier.is_not(None), c.supplier != "", c.supplier.not_in(names))
+        .group_by(c.case_id)).all())
+    contracted = [(*r[:1], *r[2:], makers.get(r[1])) for r in conn.execute(
+        select(c.country, c.case_id, c.supplier, c.supplier_country, c.supplier_resolved, earliest).where(*theirs)
+        .group_by(c.country, c.case_id, c.supplier, c.supplier_country, c.supplier_resolved))]
+    return [r for r in rows if r[1] not in names] + contracted
+
+
+def _cases(conn: Connection, dep: list[Any], earliest: Any) -> list[tuple[Any, ...]]:
+    """(earliest, first dated year, number) of the deployment cases; a claim in no case is a case of its own."""
+    c = s.claims.c
+    per_case = (select(earliest.label("e"), func.min(c.year).label("f")).where(*dep, c.case_id.is_not(None))
+                .group_by(c.case_id).subquery())
+    rows = _rows(conn, select(per_case.c.e, per_case.c.f, func.count()).group_by(per_case.c.e, per_case.c.f))
+    return rows + _rows(conn, select(func.coalesce(c.year, UNDATED), c.year, func.count())
+                        .where(*dep, c.case_id.is_(None)).group_by(c.year))
+
+
 _TARGETED = ("id", "kind", "status", "negated", "country", "technology", "supplier", "supplier_country", "year")
 
 
@@ -84,20 +117,20 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
     earliest = func.min(func.coalesce(c.year, UNDATED))
     with store.engine.connect() as conn:
         countries, techs, years = _deployments(conn, dep)
-        sups = _rows(conn, select(c.country, c.supplier, c.supplier_country, c.supplier_resolved, earliest)
-                     .where(*dep, or_(c.supplier.is_not(None), c.supplier_country.is_not(None)))
-                     .group_by(c.country, c.supplier, c.supplier_country, c.supplier_resolved))
+        sups = _suppliers(conn, dep, earliest)
+        cases = _cases(conn, dep, earliest)
         fin_year = func.coalesce(c.year, UNDATED)
-        financing = _rows(conn, select(c.financier, c.doc_id, c.country, fin_year, func.max(c.amount_usd))
+        project = func.coalesce(c.case_id, c.doc_id)
+        financing = _rows(conn, select(c.financier, project, c.country, fin_year, func.max(c.amount_usd))
                           .where(*where, c.kind == "financing", c.country.is_not(None), c.technology.is_not(None),
                                  c.technology != "")
-                          .group_by(c.financier, c.doc_id, c.country, fin_year))
+                          .group_by(c.financier, project, c.country, fin_year))
         members = _rows(conn, select(c.country, c.subject, earliest)
                         .where(*where, c.kind == "membership", c.country.is_not(None), c.country != "")
                         .group_by(c.country, c.subject))
         reach = [_row_claim(r) for r in conn.execute(select(s.claims).where(*where, c.kind == "supplier_reach")
                                                      .order_by(c.id))]
         spied = _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)])
-    return Aggregates(countries=countries, technologies=techs,
-                      suppliers=sups, years=years, financing=financing,
+    return Aggregates(countries=countries, technologies=techs, suppliers=sups, years=years, cases=cases,
+                      financing=financing,
                       members=members, reach=reach, targeted=spied)

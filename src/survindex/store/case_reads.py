@@ -64,3 +64,10 @@ def cases_of_claims(store: Store, claim_ids: list[str]) -> dict[str, str]:
                     s.claims.c.id.in_(claim_ids[i:i + 500]), s.claims.c.case_id.is_not(None))):
                 out[str(cid)] = str(case)
     return out
+
+
+def claim_cases(store: Store) -> dict[str, str]:
+    """Every grouped claim's case (what ``index.compute`` counts cases by)."""
+    q = select(s.claims.c.id, s.claims.c.case_id).where(s.claims.c.case_id.is_not(None))
+    with store.engine.connect() as conn:
+        return {str(cid): str(case) for cid, case in conn.execute(q.execution_options(yield_per=10000))}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
 
 from survindex.cases import Case, Decision, Member, group_country, summarise
 from survindex.store import schema as s
@@ -170,6 +170,7 @@ class CaseFilter:
     supplier_country: str | None = None
     min_sources: int | None = None
     pending: bool = False  # only cases with claims nobody has reviewed
+    financier: str | None = None  # only cases a financing claim of this lender joined
 
 
 def _where(f: CaseFilter) -> list[Any]:
@@ -183,6 +184,9 @@ def _where(f: CaseFilter) -> list[Any]:
         conds.append(c.sources >= f.min_sources)
     if f.pending:
         conds.append(c.unreviewed > 0)
+    if f.financier is not None:
+        cl = s.claims.c
+        conds.append(exists().where(cl.case_id == c.id, cl.kind == "financing", cl.financier == f.financier))
     return conds
 
 

@@ -102,6 +102,8 @@ claims = Table(
           "supplier_resolved", "technology", "year", "negated", "superseded_by"),
     Index("ix_claims_review", "status", "negated", "superseded_by", "confidence", "id"),
     Index("ix_claims_country_case", "country", "case_id", "id"),
+    Index("ix_claims_index_case", "kind", "status", "case_id", "year", "technology", "country", "negated",
+          "superseded_by"),
     Index("ix_claims_export", "status", "negated", "superseded_by", "id"),
     Index("ix_claims_country_review", "country", "status", "confidence", "id"),
     Index("ix_claims_supplier_review", "supplier", "status", "confidence", "id"),

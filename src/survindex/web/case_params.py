@@ -75,8 +75,9 @@ class CaseQuery:
 
 
 def _filter(status: str, country: str | None, technology: str | None, supplier: str | None,
-            min_sources: int | None) -> CaseFilter:
-    f = CaseFilter(country=country, technology=technology, supplier=supplier, min_sources=min_sources)
+            min_sources: int | None, financier: str | None) -> CaseFilter:
+    f = CaseFilter(country=country, technology=technology, supplier=supplier, min_sources=min_sources,
+                   financier=financier)
     if status == "pending":
         return replace(f, pending=True)
     return f if status == "all" else replace(f, status=status)
@@ -88,6 +89,7 @@ def case_query_dep(default_status: str) -> Any:
         country: Annotated[str | None, Query(max_length=80, description="country name or ISO3 code")] = None,
         technology: Annotated[str | None, Query(max_length=80, description="technology key or label")] = None,
         supplier: Annotated[str | None, Query(max_length=200)] = None,
+        financier: Annotated[str | None, Query(max_length=200, description="cases this lender financed")] = None,
         status: Annotated[str | None, Query(max_length=16, description="pending (unreviewed claims left), "
                                                                        "unreviewed, accepted, rejected or all")] = None,
         min_sources: Annotated[int | None, Query(ge=1, le=1000)] = None,
@@ -103,10 +105,11 @@ def case_query_dep(default_status: str) -> Any:
         cursor = parse_cursor(after, errors)
         if errors:
             raise WebError(400, "invalid filter", errors)
-        params = {"country": iso3, "technology": tech, "supplier": supplier or None, "status": status or None,
-                  "min_sources": min_sources}
+        params = {"country": iso3, "technology": tech, "supplier": supplier or None,
+                  "financier": financier or None, "status": status or None, "min_sources": min_sources}
         return CaseQuery(params={k: v for k, v in params.items() if v not in (None, "")},
-                         filter=_filter(status or default_status, iso3, tech, supplier or None, min_sources),
+                         filter=_filter(status or default_status, iso3, tech, supplier or None, min_sources,
+                                        financier or None),
                          limit=limit, after=cursor)
     return case_query
 

@@ -50,6 +50,7 @@ def headline(store: Store, index: dict[str, Any] | None = None) -> dict[str, Any
     idx = index if index is not None else index_of(store)
     return {
         "countries": idx["countries"],
+        "cases": idx.get("cases", 0),
         "suppliers": len(idx["by_supplier"]),
         "accepted_deployments": ss.count(store, ss.ClaimQuery(ACCEPTED)),
         "accepted_claims": ss.count(store, ss.ClaimQuery(ClaimFilter(status="accepted"))),
@@ -81,7 +82,7 @@ def home(store: Store, cache: DataCache) -> dict[str, Any]:
         top = [{"supplier": name, "supplier_country": _hq(store, name), "countries": n}
                for name, n in list(idx["by_supplier"].items())[:10]]
         return {"figures": headline(store, idx), "map_values": values, "map": world_map(values),
-                "top_suppliers": top,
+                "top_suppliers": top, "financing": dict(list(idx.get("financing", {}).items())[:10]),
                 "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
     return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures, stale_ok=True)}
 
