@@ -132,7 +132,8 @@ def _counts(table: dict[str, dict[str, list[str]]]) -> dict[str, int]:
 
 
 def _evidence(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
-    return {k: {iso: sorted(set(ids)) for iso, ids in sorted(v.items())} for k, v in sorted(table.items())}
+    return {k: {iso: sorted(set(ids)) if ids else [] for iso, ids in sorted(v.items())}
+            for k, v in sorted(table.items())}
 
 
 def _bri(acc: _Acc, members: set[str]) -> dict[str, Any]:

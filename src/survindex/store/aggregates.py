@@ -73,7 +73,7 @@ def _suppliers(conn: Connection, dep: list[Any], earliest: Any) -> list[tuple[An
         return rows
     theirs = [*dep, c.supplier.in_(names)]
     makers: dict[str, int] = dict(conn.execute(
-        select(c.case_id, earliest).where(*dep, c.case_id.in_(select(c.case_id).where(*theirs)),
+        select(c.case_id, earliest).where(*dep, c.case_id.in_(select(c.case_id).where(c.supplier.in_(names))),
                                           c.supplier.is_not(None), c.supplier != "", c.supplier.not_in(names))
         .group_by(c.case_id)).all())
     contracted = [(*r[:1], *r[2:], makers.get(r[1])) for r in conn.execute(
