@@ -60,6 +60,7 @@ def test_the_index_counts_cases(tmp_path: Path) -> None:
     for index in _indexes(tmp_path):
         assert index["countries"] == 3
         assert index["cases"] == 3  # Kenya's three articles are one case
+        assert "AI surveillance technology is documented in 3 countries (3 deployment cases)." in index["headlines"]
         assert index["by_supplier"] == {"Ethio Telecom": 1, "Huawei": 1, "NEC": 1}  # not Safaricom
         assert index["by_supplier_country"] == {"CHN": 1, "JPN": 1}
         assert index["financing"]["Export-Import Bank of China"] == {"projects": 1, "countries": 1,

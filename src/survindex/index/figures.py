@@ -105,7 +105,9 @@ def headlines(index: dict[str, Any], ref: Reference) -> list[str]:
     """Sentences in the style of the seed article, generated from the numbers."""
     lines: list[str | None] = []
     n = index["countries"]
-    lines.append(f"AI surveillance technology is documented in {_plural(n)}.")
+    cases = index.get("cases")
+    of_cases = f" ({_plural(cases, 'deployment case', 'deployment cases')})" if cases else ""
+    lines.append(f"AI surveillance technology is documented in {_plural(n)}{of_cases}.")
     lines.append(_supplier_country_line(index, ref))
     bri = index["bri"]
     if bri["members"]:
