@@ -51,6 +51,6 @@ def hq_country(supplier: str | None, supplier_country: str | None, resolved: boo
 def contractor(supplier: str | None) -> bool:
     """Whether ``supplier`` is a prime contractor (``reference/data/contractors.yaml``): in a case that also names
     a maker, the maker is the case's supplier and the contractor is not counted as one."""
-    from survindex.cases.names import contractor_makers, supplier_key
+    from survindex.cases.names import contractor_makers
 
-    return bool(supplier) and contractor_makers(supplier_key(supplier)) is not None
+    return bool(supplier) and contractor_makers(str(supplier)) is not None  # stored names are registry names

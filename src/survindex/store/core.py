@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -95,6 +94,17 @@ _MUTABLE_ON_REIMPORT = ("extractor_version", "confidence", "supplier_country", "
 _REVIEWED_COLUMNS = ("status", "review_reason", *(f for f in reviews.CORRECTABLE if f not in _MUTABLE_ON_REIMPORT))
 
 
+def _insert(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT (imported when first written: reads need neither dialect)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 class Store:
     def __init__(self, db: str, read_only: bool = False):
         """``read_only`` opens the database so that nothing can be written (``safety.read_only_url``)."""
@@ -161,7 +171,7 @@ class Store:
                 update_cols: Iterable[str] = ()) -> None:
         if not rows:
             return
-        ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+        ins = _insert(self.dialect)(table)
         cols = list(update_cols)
         if cols:
             stmt = ins.on_conflict_do_update(index_elements=keys, set_={c: ins.excluded[c] for c in cols})
@@ -177,7 +187,7 @@ class Store:
             if raw is not None:
                 raw_sha = sha256_hex(raw)
                 self._upsert(c, s.blobs, [{"sha256": raw_sha, "size": len(raw), "data": raw}], ["sha256"])
-            ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(s.documents)
+            ins = _insert(self.dialect)(s.documents)
             res = c.execute(ins.on_conflict_do_nothing(index_elements=["id"]).values(
                 id=doc.id, title=doc.title, url=doc.url, published=doc.published, source=doc.source,
                 publisher=doc.publisher, language=doc.language, mime=doc.mime, raw_sha256=raw_sha,
