@@ -69,6 +69,13 @@ def test_the_index_counts_cases(tmp_path: Path) -> None:
         assert index["by_year"]["2019"]["cases_cumulative"] == 2  # the undated case counts in the total only
 
 
+def test_detail_leads_from_each_figure_to_its_cases(tmp_path: Path) -> None:
+    pure, _ = _indexes(tmp_path)
+    ken = pure["evidence_cases"]["by_supplier"]["Huawei"]["KEN"]
+    assert len(ken) == 1 and ken == pure["evidence_cases"]["financing"]["Export-Import Bank of China"]["KEN"]
+    assert len(pure["evidence"]["by_supplier"]["Huawei"]["KEN"]) == 2  # two claims, one case
+
+
 def test_a_contractor_counts_until_its_maker_is_reported(tmp_path: Path) -> None:
     for index in _indexes(tmp_path, as_of=date(2014, 12, 31)):
         assert index["by_supplier"] == {"NEC": 1, "Safaricom": 1}

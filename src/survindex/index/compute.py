@@ -227,12 +227,23 @@ def _detail(acc: _Acc, regimes: dict[str, str | None], members: set[str], ref: R
 def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Reference | None = None,
             figures: bool = True, case_of: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The index over ``claims`` (claims dated after ``as_of`` are left out; undated ones are kept); ``case_of``
-    maps claim ids to their cases (``store.claim_cases``; a claim in none is a case of its own).
+    maps claim ids to their cases (``store.claim_cases``; a claim in none is a case of its own), and then
+    ``evidence_cases`` gives the cases behind each figure as ``evidence`` gives the claims.
     Published figures are set beside the index of today (or ``as_of``) and beside the index as of the end of the
     year they were published, so a 2019 figure is compared with the 2019 evidence too."""
     claims = list(claims)
-    return _index(lambda day, ref: _accumulate(claims, day, ref, case_of), claims, as_of,
-                  ref or default_reference(), figures)
+    result = _index(lambda day, ref: _accumulate(claims, day, ref, case_of), claims, as_of,
+                    ref or default_reference(), figures)
+    if case_of:
+        result["evidence_cases"] = _cases_of(result["evidence"], case_of)
+    return result
+
+
+def _cases_of(evidence: dict[str, Any], case_of: Mapping[str, str]) -> dict[str, Any]:
+    """``evidence`` (claim ids at the leaves) with the cases of those claims at the leaves."""
+    if isinstance(evidence, dict):
+        return {k: _cases_of(v, case_of) for k, v in evidence.items()}
+    return sorted({case_of[i] for i in evidence if i in case_of})
 
 
 def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Reference | None = None,
@@ -293,7 +304,7 @@ def _add_targeted(result: dict[str, Any], claims: list[targeted.TargetedClaim], 
     result["evidence"]["by_technology"].update(section["evidence"]["by_technology"])
 
 
-DETAIL_KEYS = ("countries_detail", "evidence", "definitions")
+DETAIL_KEYS = ("countries_detail", "evidence", "evidence_cases", "definitions")
 
 
 def summary(index: dict[str, Any]) -> dict[str, Any]:
