@@ -3,6 +3,8 @@ filtered claim lists, facet counts and the corrections log. Every query is param
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -95,8 +97,9 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
     """Claims in review order (unreviewed first, then most confident first, then newest id), read in two parts,
     each in the order of the (key, status, confidence, id) indexes: no sort of all the matching claims."""
     conds = conditions(store, query)
-    if isinstance(query.filter.status, str):
-        return _by_confidence(store, conds, limit, offset)
+    shown = policy.current().statuses
+    if isinstance(query.filter.status, str) or (shown is not None and "unreviewed" not in shown):
+        return _by_confidence(store, conds, limit, offset)  # one status, or none unreviewed to put first
     unreviewed = s.claims.c.status == "unreviewed"
     first = _by_confidence(store, [*conds, unreviewed], limit, offset)
     if len(first) == limit:
@@ -196,16 +199,47 @@ def facet(store: Store, query: ClaimQuery, column: str, limit: int = 50) -> list
 def facets(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30,
            cap: int = 200_000) -> dict[str, list[tuple[Any, int]]]:
     """Several facets from one scan: (value, number of claims) per column, most frequent first."""
-    cols = [s.claims.c[c] for c in columns]
-    q = select(*cols).where(*conditions(store, query)).limit(cap)
+    return summary(store, query, columns, limit, cap).facets
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A query's number of claims, facets and first claims in review order (``claim_rows(order="review")``)."""
+
+    total: int
+    facets: dict[str, list[tuple[Any, int]]]
+    head: list[dict[str, Any]]
+
+
+def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30, cap: int = 200_000,
+            head: int = 0) -> Summary:
+    """The count, ``facets`` and the first ``head`` claims of a query from one scan of its claims (a full-text
+    query is matched once, not three times); more queries only when more than ``cap`` claims match."""
+    c = s.claims.c
+    q = select(c.status, c.confidence, c.id, *(c[n] for n in columns)).where(*conditions(store, query)).limit(cap)
     counters: list[Counter[Any]] = [Counter() for _ in columns]
-    with store.engine.connect() as c:
-        for row in c.execute(q):
-            for counter, value in zip(counters, row):
+    keys: list[tuple[bool, float, str]] = []
+    with store.engine.connect() as conn:
+        for status, confidence, claim_id, *values in conn.execute(q):
+            keys.append((status == "unreviewed", -math.inf if confidence is None else confidence, claim_id))
+            for counter, value in zip(counters, values):
                 if value is not None:
                     counter[value] += 1
-    return {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
-            for name, counter in zip(columns, counters)}
+    capped = len(keys) >= cap
+    found = {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+             for name, counter in zip(columns, counters)}
+    if capped:
+        return Summary(count(store, query), found, claim_rows(store, query, head, order="review") if head else [])
+    return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)]))
+
+
+def _rows_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """The claims of ``ids``, in that order."""
+    if not ids:
+        return []
+    with store.engine.connect() as conn:
+        by_id = {r.id: dict(r._mapping) for r in conn.execute(select(s.claims).where(s.claims.c.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def distinct_count(store: Store, query: ClaimQuery, column: str) -> int:

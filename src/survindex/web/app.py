@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from survindex import __version__, settings
-from survindex.store import open_store
+from survindex.store import Store, open_store
 from survindex.web.auth import apply_policy
 from survindex.web.errors import HANDLERS
 from survindex.web.render import json_response
@@ -102,10 +102,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(warm_up)
-        from survindex.web import targeted, views
-
-        await run_in_threadpool(views.home, store, cache)  # the index, before the first visitor waits for it
-        await run_in_threadpool(targeted.section, store, cache)
+        await run_in_threadpool(warm_data, store, cache)
         yield
         store.close()
 
@@ -138,6 +135,17 @@ def warm_up() -> None:
     env = environment()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
+
+
+def warm_data(store: Store, cache: DataCache) -> None:
+    """The index and the home page's figures for anonymous visitors and for signed-in users, before the first
+    of either waits for them."""
+    from survindex import policy
+    from survindex.web import views
+
+    for each in dict.fromkeys((policy.public(), policy.EVERYTHING)):
+        with policy.applied(each):
+            views.home(store, cache)
 
 
 def _has_report() -> bool:

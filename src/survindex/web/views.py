@@ -67,12 +67,19 @@ def index_of(store: Store) -> dict[str, Any]:
     return result
 
 
+def cached_index(store: Store, cache: DataCache) -> dict[str, Any]:
+    """``index_of`` kept in the cache, one for every policy (it counts accepted claims only, which every policy
+    shows); after a change served stale while it is computed again when it is slow (a large database)."""
+    value: dict[str, Any] = cache.get(("index",), lambda: index_of(store), stale_ok=True, scoped=False)
+    return value
+
+
 def home(store: Store, cache: DataCache) -> dict[str, Any]:
     """The home page: figures, map (technologies per country) and headlines from the index, as on the static
     site; served from the cache, and after a change served stale while it is computed again in the background."""
     def figures() -> dict[str, Any]:
         try:
-            idx = index_of(store)
+            idx = cached_index(store, cache)
         except Exception:  # noqa: BLE001 - the home page must not fail with the index: its SQL counts still show
             log.exception("the index could not be computed for the home page")
             idx = {"countries": ss.distinct_count(store, ss.ClaimQuery(ACCEPTED), "country"), "by_supplier": {},
@@ -221,10 +228,10 @@ def search(store: Store, filters: Filters, page: Page, cache: DataCache | None =
     when a cache is given, until anything it depends on changes) and one page of the matching claims."""
     q = filters.query
     def summary() -> dict[str, Any]:
-        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [],
-                "total": ss.count(store, q), "facets": _facets(store, q, ("technology", "country", "supplier",
-                                                                            "status")),
-                "head": ss.claim_rows(store, q, SEARCH_HEAD, 0, order="review")}
+        found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=SEARCH_HEAD)
+        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
+                "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()},
+                "head": found.head}
     key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
     found = cache.get(key, summary) if cache is not None else summary()
     head = found["head"]
