@@ -76,32 +76,38 @@ _ORDERS = {
 }
 
 
-def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
-               order: str = "id") -> list[dict[str, Any]]:
-    """Claims as dicts (with version and review_reason) matching the query."""
+def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0, order: str = "id",
+               columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Claims as dicts (with version and review_reason) matching the query: every column, or ``columns``."""
     if order == "review":
-        return review_rows(store, query, limit, offset)
-    q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
+        return review_rows(store, query, limit, offset, columns)
+    q: Select[Any] = _select(columns).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
     with store.engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
 
 
-def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0) -> list[dict[str, Any]]:
+def _select(columns: tuple[str, ...] | None) -> Select[Any]:
+    return select(s.claims) if columns is None else select(*(s.claims.c[n] for n in columns))
+
+
+def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0,
+                   columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     c = s.claims.c
-    q = select(s.claims).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
+    q = _select(columns).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
+                columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Claims in review order (unreviewed first, then most confident first, then newest id), read in two parts,
     each in the order of the (key, status, confidence, id) indexes: no sort of all the matching claims."""
     conds = conditions(store, query)
     shown = policy.current().statuses
     if isinstance(query.filter.status, str) or (shown is not None and "unreviewed" not in shown):
-        return _by_confidence(store, conds, limit, offset)  # one status, or none unreviewed to put first
+        return _by_confidence(store, conds, limit, offset, columns)  # one status, or none unreviewed to put first
     unreviewed = s.claims.c.status == "unreviewed"
-    first = _by_confidence(store, [*conds, unreviewed], limit, offset)
+    first = _by_confidence(store, [*conds, unreviewed], limit, offset, columns)
     if len(first) == limit:
         return first
     if first:
@@ -110,7 +116,7 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
         with store.engine.connect() as conn:
             n = conn.execute(select(func.count()).select_from(s.claims).where(*conds, unreviewed)).scalar_one()
         skip = max(0, offset - int(n))
-    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip)
+    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip, columns)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
