@@ -136,3 +136,21 @@ def test_sqlite_files_keep_warm_connections_and_servers_are_pinged() -> None:
     assert sqlite["pool_use_lifo"] and not sqlite["pool_pre_ping"] and sqlite["pool_size"] >= 40
     assert _pool_args("sqlite://") == _pool_args("sqlite:///:memory:") == {"pool_pre_ping": True}
     assert _pool_args("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}
+
+
+def test_page_fragments_are_made_with_their_data_and_kept_out_of_json(db_path: str) -> None:
+    """The country profile and home page content are rendered once with the cached data they show: the same
+    HTML for every visitor of a policy, after a review the new data's, and never in a JSON body."""
+    ids = seed(db_path)
+    app = app_for(db_path)
+    anon = client(app)
+    assert 'data-figure="accepted">0<' in anon.get("/country/KEN").text
+    for path in ("/country/KEN.json", "/api/countries/KEN", "/index.json"):
+        body = anon.get(path).json()
+        assert "profile_html" not in body and "content" not in body, path
+    editor, csrf = login(app, "eddie")
+    editor.post(f"/claim/{ids['claims'][0]}/review", data={"csrf": csrf, "version": "1", "action": "accept"})
+    page = anon.get("/country/KEN").text
+    assert 'data-figure="accepted">1<' in page and 'href="/supplier/Huawei">Huawei</a>' in page
+    assert 'data-figure="accepted_deployments">1<' in anon.get("/").text
+    assert "eddie" in editor.get("/country/KEN").text and "eddie" not in page

@@ -157,12 +157,18 @@ async def cached_page(request: Request, template: str, build: Callable[[], dict[
 def page(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
     """The HTML page, or its JSON twin when the path ends in ``.json``."""
     if request.url.path.endswith(".json"):
-        return json_response({"ok": True, **_public(data)}, status=status)
+        return json_response({"ok": True, **public_data(data)}, status=status)
     return render_html(request, template, data, status=status)
 
 
-def _public(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON view: drop server-rendered markup (the map, highlighted text)."""
+def fragment(template: str, data: dict[str, Any]) -> Markup:
+    """``template`` rendered from ``data`` alone (no request, user or CSRF token): made once with the cached data
+    it shows (a country's profile, the home page's figures) and put as it is on every page that shows that data."""
+    return Markup(environment().get_template(template).render(**data))
+
+
+def public_data(data: dict[str, Any]) -> dict[str, Any]:
+    """JSON view: drop server-rendered markup (the map, highlighted text, fragments of pages)."""
     return {k: v for k, v in data.items() if not isinstance(v, Markup)}
 
 

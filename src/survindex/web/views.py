@@ -15,6 +15,7 @@ from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
+from survindex.web.render import fragment
 from survindex.web import targeted
 from survindex.web.state import DataCache, Tag
 
@@ -87,10 +88,15 @@ def home(store: Store, cache: DataCache) -> dict[str, Any]:
         values = {iso: len(d["technologies"]) for iso, d in idx["countries_detail"].items() if d["technologies"]}
         top = [{"supplier": name, "supplier_country": _hq(store, name), "countries": n}
                for name, n in list(idx["by_supplier"].items())[:10]]
-        return {"figures": headline(store, idx), "map_values": values, "map": world_map(values),
-                "top_suppliers": top,
-                "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
-    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures, stale_ok=True)}
+        found = {"title": HOME_TITLE, "figures": headline(store, idx), "map_values": values, "map": world_map(values),
+                 "top_suppliers": top,
+                 "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
+        return {**found, "content": fragment("_home_main.html", found)}
+    value: dict[str, Any] = cache.get(("home",), figures, stale_ok=True)
+    return value
+
+
+HOME_TITLE = "AI surveillance: where, who supplies, who pays"
 
 
 def _hq(store: Store, supplier: str) -> str | None:
@@ -143,7 +149,8 @@ def warm_countries(store: Store, cache: DataCache, limit: int = WARM_COUNTRIES) 
 
 
 def country_profile(store: Store, cache: DataCache, iso3: str) -> dict[str, Any]:
-    """The cached part of a country's page: counts, facets, targeted surveillance, cases, first claims."""
+    """The cached part of a country's page: counts, facets, targeted surveillance, cases, first claims, and that
+    part of its HTML page."""
     def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(country=iso3, include_negated=True))
         by_status = dict(ss.facet(store, everything, "status"))
@@ -151,7 +158,7 @@ def country_profile(store: Store, cache: DataCache, iso3: str) -> dict[str, Any]
         if total == 0 and country_name(iso3) == iso3:
             raise NotFound(f"no country {iso3}")
         accepted = ss.ClaimQuery(ClaimFilter(country=iso3, status="accepted"))
-        return {
+        found = {
             "title": country_name(iso3), "iso3": iso3, "name": country_name(iso3), "total_claims": total,
             **country_facts(iso3),
             "by_status": by_status,
@@ -161,6 +168,7 @@ def country_profile(store: Store, cache: DataCache, iso3: str) -> dict[str, Any]
             "cases": case_list(store, CaseFilter(country=iso3)),
             "head": _head(store, ss.ClaimQuery(ClaimFilter(country=iso3))),
         }
+        return {**found, "profile_html": fragment("_country_profile.html", found)}
     value: dict[str, Any] = cache.get(("country", iso3), profile)
     return value
 
