@@ -63,6 +63,17 @@ def test_many_pages_never_push_out_data(tmp_path: Path) -> None:
     assert [cache.peek(("page", f"/country/KEN?limit={n}", ""))[0] for n in range(10)] == [False] * 7 + [True] * 3
 
 
+def test_cached_pages_are_bounded_by_their_bytes(tmp_path: Path) -> None:
+    cache = DataCache(open_store(str(tmp_path / "c.db")), pages=100, page_bytes=250)
+    cache.version()
+    for n in range(10):
+        cache.put(("page", f"/?x={n}", ""), (b"x" * 100, 200, "text/html"))
+    assert [cache.peek(("page", f"/?x={n}", ""))[0] for n in range(10)] == [False] * 8 + [True] * 2
+    cache.invalidate()
+    cache.put(("page", "/", ""), (b"x" * 200, 200, "text/html"))
+    assert cache.peek(("page", "/", ""))[0]
+
+
 def test_unscoped_entries_are_shared_by_every_policy_and_scoped_ones_are_not(tmp_path: Path) -> None:
     cache = DataCache(open_store(str(tmp_path / "c.db")))
     with policy.applied(policy.REVIEWED):

@@ -44,12 +44,15 @@ class DataCache:
     figures) are kept when dropped: when computing them took longer than ``STALE_AFTER`` seconds the last time
     (a large database), the next ``get`` returns the old value at once and recomputes it in the background;
     otherwise it recomputes it at once. Rendered pages (keys starting with ``"page"``) are kept apart, at most
-    ``pages`` of them, so that many distinct pages never push out the data they are made from."""
+    ``pages`` of them and ``page_bytes`` of their bodies, so that many distinct pages never push out the data
+    they are made from."""
 
     STALE_AFTER = 1.0
 
-    def __init__(self, store: Store, poll: float = 1.0, size: int = 512, pages: int = 2048) -> None:
-        self.store, self.poll, self.size, self.pages = store, poll, size, pages
+    def __init__(self, store: Store, poll: float = 1.0, size: int = 512, pages: int = 2048,
+                 page_bytes: int = 32 << 20) -> None:
+        self.store, self.poll, self.size, self.pages, self.page_bytes = store, poll, size, pages, page_bytes
+        self._bytes = 0  # of the cached pages' bodies
         self._lock = threading.Lock()
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._pages: OrderedDict[Any, Any] = OrderedDict()
@@ -73,7 +76,7 @@ class DataCache:
 
     def _drop(self, hit: Callable[[Any], bool]) -> None:
         for full in [k for k in self._pages if hit(k[1])]:
-            del self._pages[full]
+            self._bytes -= _body_size(self._pages.pop(full))
         for full in [k for k in self._items if hit(k[1])]:
             value = self._items.pop(full)
             if isinstance(value, _Stale):
@@ -111,9 +114,14 @@ class DataCache:
     def put(self, key: Any, value: Any, version: tuple[int, int] | None = None, stale_ok: bool = False) -> None:
         with self._lock:
             shelf, size = self._shelf(key)
-            shelf[(version or self._version, key)] = _Stale(value) if stale_ok else value
-            while len(shelf) > size:
-                shelf.popitem(last=False)
+            full = (version or self._version, key)
+            if shelf is self._pages:
+                self._bytes += _body_size(value) - _body_size(shelf.pop(full, None))
+            shelf[full] = _Stale(value) if stale_ok else value
+            while len(shelf) > size or (shelf is self._pages and self._bytes > self.page_bytes and len(shelf) > 1):
+                _, old = shelf.popitem(last=False)
+                if shelf is self._pages:
+                    self._bytes -= _body_size(old)
 
     def get(self, key: Any, compute: Callable[[], T], stale_ok: bool = False, scoped: bool = True) -> T:
         """The value of ``key`` for what the current request may see (the key is scoped by its policy: an
@@ -178,6 +186,11 @@ class _Stale:
 
 
 _MISSING = object()
+
+
+def _body_size(page: Any) -> int:
+    """The body's length of a cached page ``(body, status, media type)``; 0 for anything else."""
+    return len(page[0]) if isinstance(page, tuple) and page and isinstance(page[0], bytes) else 0
 
 
 def page_key(scope: Any) -> tuple[str, str, str]:
