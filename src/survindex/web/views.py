@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from survindex import policy
@@ -260,12 +261,16 @@ def claim(store: Store, claim_id: str) -> dict[str, Any]:
             "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
 
 
+SCANS = threading.BoundedSemaphore(2)  # full scans of a query's claims at once: more only fight over the GIL
+
+
 def search(store: Store, filters: Filters, page: Page, cache: DataCache | None = None) -> dict[str, Any]:
     """Search results: the matching documents, count, facets and first ``HEAD`` claims (cached per query
     when a cache is given, until anything it depends on changes) and one page of the matching claims."""
     q = filters.query
     def summary() -> dict[str, Any]:
-        found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=HEAD)
+        with SCANS:
+            found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=HEAD)
         return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
                 "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()},
                 "head": found.head}
