@@ -281,7 +281,9 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
         cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
     else:
         cond = and_(*[d.text.contains(w) for w in words])
-    sel = select(*cols).where(cond).order_by(d.published.desc(), d.id).limit(limit).offset(offset)
+    order = (d.published.desc(), d.id)
+    page = select(d.id).where(cond).order_by(*order).limit(limit).offset(offset)  # sorted without the texts
+    sel = select(*cols).where(d.id.in_(page)).order_by(*order)
     with store.engine.connect() as c:
         rows = [dict(r._mapping) for r in c.execute(sel)]
     for r in rows:
