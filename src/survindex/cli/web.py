@@ -41,7 +41,7 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
                     log_level="warning", access_log=False)
         return
     click.echo(f"survindex: serving {db} on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(db, freeze_gc=True), host=host, port=port, log_level="warning", access_log=False)
 
 
 @click.group()

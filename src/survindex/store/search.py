@@ -3,6 +3,8 @@ filtered claim lists, facet counts and the corrections log. Every query is param
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -74,31 +76,38 @@ _ORDERS = {
 }
 
 
-def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
-               order: str = "id") -> list[dict[str, Any]]:
-    """Claims as dicts (with version and review_reason) matching the query."""
+def claim_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0, order: str = "id",
+               columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Claims as dicts (with version and review_reason) matching the query: every column, or ``columns``."""
     if order == "review":
-        return review_rows(store, query, limit, offset)
-    q: Select[Any] = select(s.claims).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
+        return review_rows(store, query, limit, offset, columns)
+    q: Select[Any] = _select(columns).where(*conditions(store, query)).order_by(*_ORDERS[order](s.claims.c))
     with store.engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(q.limit(limit).offset(offset))]
 
 
-def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0) -> list[dict[str, Any]]:
+def _select(columns: tuple[str, ...] | None) -> Select[Any]:
+    return select(s.claims) if columns is None else select(*(s.claims.c[n] for n in columns))
+
+
+def _by_confidence(store: Store, conds: list[Any], limit: int, offset: int = 0,
+                   columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     c = s.claims.c
-    q = select(s.claims).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
+    q = _select(columns).where(*conds).order_by(c.confidence.desc(), c.id.desc()).limit(limit).offset(offset)
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 0,
+                columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Claims in review order (unreviewed first, then most confident first, then newest id), read in two parts,
     each in the order of the (key, status, confidence, id) indexes: no sort of all the matching claims."""
     conds = conditions(store, query)
-    if isinstance(query.filter.status, str):
-        return _by_confidence(store, conds, limit, offset)
+    shown = policy.current().statuses
+    if isinstance(query.filter.status, str) or (shown is not None and "unreviewed" not in shown):
+        return _by_confidence(store, conds, limit, offset, columns)  # one status, or none unreviewed to put first
     unreviewed = s.claims.c.status == "unreviewed"
-    first = _by_confidence(store, [*conds, unreviewed], limit, offset)
+    first = _by_confidence(store, [*conds, unreviewed], limit, offset, columns)
     if len(first) == limit:
         return first
     if first:
@@ -107,7 +116,7 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
         with store.engine.connect() as conn:
             n = conn.execute(select(func.count()).select_from(s.claims).where(*conds, unreviewed)).scalar_one()
         skip = max(0, offset - int(n))
-    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip)
+    return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip, columns)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
@@ -196,16 +205,47 @@ def facet(store: Store, query: ClaimQuery, column: str, limit: int = 50) -> list
 def facets(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30,
            cap: int = 200_000) -> dict[str, list[tuple[Any, int]]]:
     """Several facets from one scan: (value, number of claims) per column, most frequent first."""
-    cols = [s.claims.c[c] for c in columns]
-    q = select(*cols).where(*conditions(store, query)).limit(cap)
+    return summary(store, query, columns, limit, cap).facets
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A query's number of claims, facets and first claims in review order (``claim_rows(order="review")``)."""
+
+    total: int
+    facets: dict[str, list[tuple[Any, int]]]
+    head: list[dict[str, Any]]
+
+
+def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30, cap: int = 200_000,
+            head: int = 0) -> Summary:
+    """The count, ``facets`` and the first ``head`` claims of a query from one scan of its claims (a full-text
+    query is matched once, not three times); more queries only when more than ``cap`` claims match."""
+    c = s.claims.c
+    q = select(c.status, c.confidence, c.id, *(c[n] for n in columns)).where(*conditions(store, query)).limit(cap)
     counters: list[Counter[Any]] = [Counter() for _ in columns]
-    with store.engine.connect() as c:
-        for row in c.execute(q):
-            for counter, value in zip(counters, row):
+    keys: list[tuple[bool, float, str]] = []
+    with store.engine.connect() as conn:
+        for status, confidence, claim_id, *values in conn.execute(q):
+            keys.append((status == "unreviewed", -math.inf if confidence is None else confidence, claim_id))
+            for counter, value in zip(counters, values):
                 if value is not None:
                     counter[value] += 1
-    return {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
-            for name, counter in zip(columns, counters)}
+    capped = len(keys) >= cap
+    found = {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+             for name, counter in zip(columns, counters)}
+    if capped:
+        return Summary(count(store, query), found, claim_rows(store, query, head, order="review") if head else [])
+    return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)]))
+
+
+def _rows_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """The claims of ``ids``, in that order."""
+    if not ids:
+        return []
+    with store.engine.connect() as conn:
+        by_id = {r.id: dict(r._mapping) for r in conn.execute(select(s.claims).where(s.claims.c.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def distinct_count(store: Store, query: ClaimQuery, column: str) -> int:
@@ -241,7 +281,9 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
         cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
     else:
         cond = and_(*[d.text.contains(w) for w in words])
-    sel = select(*cols).where(cond).order_by(d.published.desc(), d.id).limit(limit).offset(offset)
+    order = (d.published.desc(), d.id)
+    page = select(d.id).where(cond).order_by(*order).limit(limit).offset(offset)  # sorted without the texts
+    sel = select(*cols).where(d.id.in_(page)).order_by(*order)
     with store.engine.connect() as c:
         rows = [dict(r._mapping) for r in c.execute(sel)]
     for r in rows:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import gc
+import logging
 import secrets
 import warnings
 from importlib import resources
@@ -16,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from survindex import __version__, settings
-from survindex.store import open_store
+from survindex.store import Store, open_store
 from survindex.web.auth import apply_policy
 from survindex.web.errors import HANDLERS
 from survindex.web.render import json_response
@@ -32,6 +34,7 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 MAX_BODY = 1_000_000
+log = logging.getLogger(__name__)
 
 
 class Guard:
@@ -88,8 +91,11 @@ def _secret(secret: str | None) -> str:
     return secret
 
 
-def create_app(db: str, secret: str | None = None, secure_cookies: bool | None = None) -> FastAPI:
-    """The web app over the store at ``db`` (SQLite path or database URL)."""
+def create_app(db: str, secret: str | None = None, secure_cookies: bool | None = None,
+               freeze_gc: bool = False) -> FastAPI:
+    """The web app over the store at ``db`` (SQLite path or database URL). ``freeze_gc`` (a server process of
+    its own: ``survindex serve``) leaves what start-up loaded out of every later garbage collection: a full one
+    over a large index and warm caches stalls all requests for tens of milliseconds."""
     from survindex.web.routes import api, cases, ingest, pages, review, session
     from survindex.web.routes import targeted as targeted_routes
 
@@ -102,10 +108,9 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(warm_up)
-        from survindex.web import targeted, views
-
-        await run_in_threadpool(views.home, store, cache)  # the index, before the first visitor waits for it
-        await run_in_threadpool(targeted.section, store, cache)
+        await run_in_threadpool(warm_data, store, cache)
+        if freeze_gc:  # what start-up loaded and computed lives on: no full garbage collection walks it again
+            gc.freeze()
         yield
         store.close()
 
@@ -140,6 +145,22 @@ def warm_up() -> None:
         env.get_template(name)
 
 
+def warm_data(store: Store, cache: DataCache) -> None:
+    """The index and the home page's figures for anonymous visitors and for signed-in users, and the profiles
+    of the largest countries for anonymous visitors, before the first of them waits for them."""
+    from survindex import policy
+    from survindex.web import views
+
+    for each in dict.fromkeys((policy.public(), policy.EVERYTHING)):
+        with policy.applied(each):
+            views.home(store, cache)
+    with policy.applied(policy.public()):
+        try:
+            views.warm_countries(store, cache)
+        except Exception:  # noqa: BLE001 - a page that fails will say so to its visitor; the app must start
+            log.exception("the country profiles could not be computed ahead")
+
+
 def _has_report() -> bool:
     try:
         resources.files("survindex.report")
@@ -153,4 +174,4 @@ def app_from_env() -> Any:
     from survindex import settings
 
     conf = settings.load()
-    return create_app(conf.db, conf.secret)
+    return create_app(conf.db, conf.secret, freeze_gc=True)

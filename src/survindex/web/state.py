@@ -43,14 +43,19 @@ class DataCache:
     the entries that depend on it (and the ``GLOBAL`` ones). Entries put with ``stale_ok`` (the home page's
     figures) are kept when dropped: when computing them took longer than ``STALE_AFTER`` seconds the last time
     (a large database), the next ``get`` returns the old value at once and recomputes it in the background;
-    otherwise it recomputes it at once."""
+    otherwise it recomputes it at once. Rendered pages (keys starting with ``"page"``) are kept apart, at most
+    ``pages`` of them and ``page_bytes`` of their bodies, so that many distinct pages never push out the data
+    they are made from."""
 
     STALE_AFTER = 1.0
 
-    def __init__(self, store: Store, poll: float = 1.0, size: int = 512) -> None:
-        self.store, self.poll, self.size = store, poll, size
+    def __init__(self, store: Store, poll: float = 1.0, size: int = 512, pages: int = 2048,
+                 page_bytes: int = 32 << 20) -> None:
+        self.store, self.poll, self.size, self.pages, self.page_bytes = store, poll, size, pages, page_bytes
+        self._bytes = 0  # of the cached pages' bodies
         self._lock = threading.Lock()
         self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._pages: OrderedDict[Any, Any] = OrderedDict()
         self._stale: dict[Any, Any] = {}
         self._refreshing: set[Any] = set()
         self._cost: dict[Any, float] = {}  # seconds the last computation of a stale_ok key took
@@ -70,6 +75,8 @@ class DataCache:
         return self._version
 
     def _drop(self, hit: Callable[[Any], bool]) -> None:
+        for full in [k for k in self._pages if hit(k[1])]:
+            self._bytes -= _body_size(self._pages.pop(full))
         for full in [k for k in self._items if hit(k[1])]:
             value = self._items.pop(full)
             if isinstance(value, _Stale):
@@ -85,27 +92,44 @@ class DataCache:
         with self._lock:
             self._version, self._checked = version, time.monotonic()
             self._items = OrderedDict(((version, k[1]), v) for k, v in self._items.items())
+            self._pages = OrderedDict(((version, k[1]), v) for k, v in self._pages.items())
+
+    def _shelf(self, key: Any) -> tuple[OrderedDict[Any, Any], int]:
+        """Where ``key`` is kept (pages or data) and how many entries that shelf holds."""
+        if isinstance(key, tuple) and key and key[0] == "page":
+            return self._pages, self.pages
+        return self._items, self.size
 
     def peek(self, key: Any) -> tuple[bool, Any]:
         """(True, value) when cached at the current data version, else (False, None)."""
         full = (self.version(), key)
         with self._lock:
-            if full in self._items:
-                self._items.move_to_end(full)
-                value = self._items[full]
+            shelf, _ = self._shelf(key)
+            if full in shelf:
+                shelf.move_to_end(full)
+                value = shelf[full]
                 return True, value.value if isinstance(value, _Stale) else value
         return False, None
 
     def put(self, key: Any, value: Any, version: tuple[int, int] | None = None, stale_ok: bool = False) -> None:
         with self._lock:
-            self._items[(version or self._version, key)] = _Stale(value) if stale_ok else value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            shelf, size = self._shelf(key)
+            full = (version or self._version, key)
+            if shelf is self._pages:
+                self._bytes += _body_size(value) - _body_size(shelf.pop(full, None))
+            shelf[full] = _Stale(value) if stale_ok else value
+            while len(shelf) > size or (shelf is self._pages and self._bytes > self.page_bytes and len(shelf) > 1):
+                _, old = shelf.popitem(last=False)
+                if shelf is self._pages:
+                    self._bytes -= _body_size(old)
 
-    def get(self, key: Any, compute: Callable[[], T], stale_ok: bool = False) -> T:
+    def get(self, key: Any, compute: Callable[[], T], stale_ok: bool = False, scoped: bool = True) -> T:
         """The value of ``key`` for what the current request may see (the key is scoped by its policy: an
-        editor's counts are never served to an anonymous visitor), computed once per data version."""
-        key = (*key, policy.current().name) if isinstance(key, tuple) else (key, policy.current().name)
+        editor's counts are never served to an anonymous visitor), computed once per data version. ``scoped``
+        False shares one value between all policies: only for values every policy shows whole (figures over
+        accepted claims)."""
+        if scoped:
+            key = (*key, policy.current().name) if isinstance(key, tuple) else (key, policy.current().name)
         found, value = self.peek(key)
         if found:
             return value  # type: ignore[no-any-return]
@@ -162,6 +186,11 @@ class _Stale:
 
 
 _MISSING = object()
+
+
+def _body_size(page: Any) -> int:
+    """The body's length of a cached page ``(body, status, media type)``; 0 for anything else."""
+    return len(page[0]) if isinstance(page, tuple) and page and isinstance(page[0], bytes) else 0
 
 
 def page_key(scope: Any) -> tuple[str, str, str]:

@@ -14,16 +14,11 @@ from survindex.web.state import DataCache
 
 
 def section(store: Store, cache: DataCache) -> dict[str, Any]:
-    """The targeted section of the index over accepted claims (cached; when slow to compute, served stale while
-    it is computed again after a change)."""
-    def build() -> dict[str, Any]:
-        from survindex.index import compute_aggregates
-        from survindex.store.aggregates import index_aggregates
+    """The targeted section of the index over accepted claims: the home page's cached index
+    (``views.cached_index``)."""
+    from survindex.web.views import cached_index
 
-        result: dict[str, Any] = compute_aggregates(index_aggregates(store, "accepted"), figures=False)
-        return dict(result.get("targeted") or {})
-    value: dict[str, Any] = cache.get(("targeted-index",), build, stale_ok=True)  # slow on a large database
-    return value
+    return dict(cached_index(store, cache).get("targeted") or {})
 
 
 SHOWN = 25  # targeted claims listed on a profile page (Carnegie lists at most a few per government and vendor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from survindex import policy
@@ -15,6 +16,7 @@ from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
+from survindex.web.render import fragment
 from survindex.web import targeted
 from survindex.web.state import DataCache, Tag
 
@@ -68,12 +70,19 @@ def index_of(store: Store) -> dict[str, Any]:
     return result
 
 
+def cached_index(store: Store, cache: DataCache) -> dict[str, Any]:
+    """``index_of`` kept in the cache, one for every policy (it counts accepted claims only, which every policy
+    shows); after a change served stale while it is computed again when it is slow (a large database)."""
+    value: dict[str, Any] = cache.get(("index",), lambda: index_of(store), stale_ok=True, scoped=False)
+    return value
+
+
 def home(store: Store, cache: DataCache) -> dict[str, Any]:
     """The home page: figures, map (technologies per country) and headlines from the index, as on the static
     site; served from the cache, and after a change served stale while it is computed again in the background."""
     def figures() -> dict[str, Any]:
         try:
-            idx = index_of(store)
+            idx = cached_index(store, cache)
         except Exception:  # noqa: BLE001 - the home page must not fail with the index: its SQL counts still show
             log.exception("the index could not be computed for the home page")
             idx = {"countries": ss.distinct_count(store, ss.ClaimQuery(ACCEPTED), "country"), "by_supplier": {},
@@ -81,10 +90,15 @@ def home(store: Store, cache: DataCache) -> dict[str, Any]:
         values = {iso: len(d["technologies"]) for iso, d in idx["countries_detail"].items() if d["technologies"]}
         top = [{"supplier": name, "supplier_country": _hq(store, name), "countries": n}
                for name, n in list(idx["by_supplier"].items())[:10]]
-        return {"figures": headline(store, idx), "map_values": values, "map": world_map(values),
-                "top_suppliers": top, "financing": dict(list(idx.get("financing", {}).items())[:10]),
-                "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
-    return {"title": "AI surveillance: where, who supplies, who pays", **cache.get(("home",), figures, stale_ok=True)}
+        found = {"title": HOME_TITLE, "figures": headline(store, idx), "map_values": values, "map": world_map(values),
+                 "top_suppliers": top, "financing": dict(list(idx.get("financing", {}).items())[:10]),
+                 "index": {"headlines": idx.get("headlines"), "published_figures": idx.get("published_figures")}}
+        return {**found, "content": fragment("_home_main.html", found)}
+    value: dict[str, Any] = cache.get(("home",), figures, stale_ok=True)
+    return value
+
+
+HOME_TITLE = "AI surveillance: where, who supplies, who pays"
 
 
 def _hq(store: Store, supplier: str) -> str | None:
@@ -98,16 +112,47 @@ def _hq(store: Store, supplier: str) -> str | None:
     return str(stated[0][0]) if stated and stated[0][0] else None
 
 
-def _claims_page(store: Store, query: ss.ClaimQuery, page: Page) -> dict[str, Any]:
-    """One page of a profile's claims, review queue order (``claims``, ``limit``, ``offset``)."""
-    rows = ss.claim_rows(store, query, page.limit, page.offset, order="review")
-    return {"claims": [claim_summary(r) for r in rows], "limit": page.limit, "offset": page.offset}
+HEAD = 200  # the first claims of a profile or query, kept with its counts and facets: its first pages cost no query
+
+
+def _head(store: Store, query: ss.ClaimQuery) -> list[dict[str, Any]]:
+    """The first ``HEAD`` claims of a profile, review queue order (the columns a claims table shows)."""
+    return ss.claim_rows(store, query, HEAD, 0, order="review", columns=_LIST_COLS)
+
+
+def _with_page(store: Store, cached: dict[str, Any], query: ss.ClaimQuery, page: Page) -> dict[str, Any]:
+    """A cached profile or search summary (less its ``head``) and one page of its claims in review queue order
+    (``claims``, ``limit``, ``offset``): taken from the head when the page lies in it, else read by index."""
+    head = cached["head"]
+    end = page.offset + page.limit
+    rows = head[page.offset:end] if end <= len(head) or len(head) < HEAD else \
+        ss.claim_rows(store, query, page.limit, page.offset, order="review", columns=_LIST_COLS)
+    return {**{k: v for k, v in cached.items() if k != "head"}, "claims": [claim_summary(r) for r in rows],
+            "limit": page.limit, "offset": page.offset}
 
 
 def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
-    """A country's profile: its counts and facets (cached until a change touches the country) and one page of
-    its claims (read by index)."""
+    """A country's profile: its counts, facets and first claims (cached until a change touches the country) and
+    one page of its claims."""
     iso3 = iso3.upper()
+    return _with_page(store, country_profile(store, cache, iso3), ss.ClaimQuery(ClaimFilter(country=iso3)), page)
+
+
+WARM_COUNTRIES = 64  # the largest countries, whose profiles take longest to compute (0.1-0.4 s each at 1M claims)
+
+
+def warm_countries(store: Store, cache: DataCache, limit: int = WARM_COUNTRIES) -> list[str]:
+    """Compute the profiles of the ``limit`` countries with the most claims (the current policy's), so that their
+    first visitors do not wait for them; returns their codes."""
+    top = [str(iso) for iso, _ in ss.facet(store, ss.ClaimQuery(), "country", limit=limit)]
+    for iso3 in top:
+        country_profile(store, cache, iso3)
+    return top
+
+
+def country_profile(store: Store, cache: DataCache, iso3: str) -> dict[str, Any]:
+    """The cached part of a country's page: counts, facets, targeted surveillance, cases, first claims, and that
+    part of its HTML page."""
     def profile() -> dict[str, Any]:
         everything = ss.ClaimQuery(ClaimFilter(country=iso3, include_negated=True))
         by_status = dict(ss.facet(store, everything, "status"))
@@ -115,7 +160,7 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
         if total == 0 and country_name(iso3) == iso3:
             raise NotFound(f"no country {iso3}")
         accepted = ss.ClaimQuery(ClaimFilter(country=iso3, status="accepted"))
-        return {
+        found = {
             "title": country_name(iso3), "iso3": iso3, "name": country_name(iso3), "total_claims": total,
             **country_facts(iso3),
             "by_status": by_status,
@@ -123,9 +168,11 @@ def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, 
                                                   "financier", "year")),
             "targeted": targeted.country(store, cache, iso3),
             "cases": case_list(store, CaseFilter(country=iso3)),
+            "head": _head(store, ss.ClaimQuery(ClaimFilter(country=iso3))),
         }
-    return {**cache.get(("country", iso3), profile),
-            **_claims_page(store, ss.ClaimQuery(ClaimFilter(country=iso3)), page)}
+        return {**found, "profile_html": fragment("_country_profile.html", found)}
+    value: dict[str, Any] = cache.get(("country", iso3), profile)
+    return value
 
 
 def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str, Any]:
@@ -141,9 +188,10 @@ def supplier(store: Store, cache: DataCache, name: str, page: Page) -> dict[str,
                 "accepted_countries": len(countries), "map_values": countries, "map": world_map(countries),
                 "accepted": _facets(store, accepted, ("technology", "country", "stage")),
                 "targeted": targeted.supplier(store, cache, name),
-                "cases": case_list(store, CaseFilter(supplier=name))}
-    return {**cache.get(("supplier", name), profile),
-            **_claims_page(store, ss.ClaimQuery(ClaimFilter(supplier=name)), page)}
+                "cases": case_list(store, CaseFilter(supplier=name)),
+                "head": _head(store, everything)}
+    return _with_page(store, cache.get(("supplier", name), profile), ss.ClaimQuery(ClaimFilter(supplier=name)),
+                      page)
 
 
 def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str, Any]:
@@ -157,9 +205,9 @@ def technology(store: Store, cache: DataCache, key: str, page: Page) -> dict[str
                 "aigs_category": tech.aigs, "total_claims": ss.count(store, everything),
                 "targeted": targeted.technology(store, cache, key),
                 "accepted": _facets(store, accepted, ("country", "supplier", "stage")),
-                "cases": case_list(store, CaseFilter(technology=key))}
-    return {**cache.get(("technology", key), profile),
-            **_claims_page(store, ss.ClaimQuery(ClaimFilter(technology=key)), page)}
+                "cases": case_list(store, CaseFilter(technology=key)), "head": _head(store, everything)}
+    return _with_page(store, cache.get(("technology", key), profile), ss.ClaimQuery(ClaimFilter(technology=key)),
+                      page)
 
 
 def technologies() -> dict[str, Any]:
@@ -214,27 +262,23 @@ def claim(store: Store, claim_id: str) -> dict[str, Any]:
             "history": history, "technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}
 
 
-SEARCH_HEAD = 200  # the first claims of a query kept with its count and facets: its first pages cost no query
+SCANS = threading.BoundedSemaphore(2)  # full scans of a query's claims at once: more only fight over the GIL
 
 
 def search(store: Store, filters: Filters, page: Page, cache: DataCache | None = None) -> dict[str, Any]:
-    """Search results: the matching documents, count, facets and first ``SEARCH_HEAD`` claims (cached per query
+    """Search results: the matching documents, count, facets and first ``HEAD`` claims (cached per query
     when a cache is given, until anything it depends on changes) and one page of the matching claims."""
     q = filters.query
     def summary() -> dict[str, Any]:
-        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [],
-                "total": ss.count(store, q), "facets": _facets(store, q, ("technology", "country", "supplier",
-                                                                            "status")),
-                "head": ss.claim_rows(store, q, SEARCH_HEAD, 0, order="review")}
+        with SCANS:
+            found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=HEAD)
+        return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
+                "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()},
+                "head": found.head}
     key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
     found = cache.get(key, summary) if cache is not None else summary()
-    head = found["head"]
-    end = page.offset + page.limit
-    rows = head[page.offset:end] if end <= len(head) or len(head) < SEARCH_HEAD else \
-        ss.claim_rows(store, q, page.limit, page.offset, order="review")
     return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
-            **{k: v for k, v in found.items() if k != "head"}, "limit": page.limit, "offset": page.offset,
-            "claims": [claim_summary(r) for r in rows]}
+            **_with_page(store, found, q, page)}
 
 
 def corrections(store: Store, page: Page) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from survindex.web import views
 from survindex.web.auth import Actor, require
 from survindex.web.names import country_name
 from survindex.web.params import Filters, FiltersDep, Page, PageDep
-from survindex.web.render import json_response
+from survindex.web.render import json_response, public_data
 from survindex.web.routes.review import review_as
 from survindex.web.state import app_state
 
@@ -115,7 +115,7 @@ def countries(request: Request) -> Response:
 def country(request: Request, iso3: Annotated[str, Path(max_length=3)], p: PageDep) -> Response:
     st = app_state(request)
     data = views.country(st.store, st.cache, iso3, p)
-    return json_response({"ok": True, **data})
+    return json_response({"ok": True, **public_data(data)})
 
 
 @router.get("/suppliers", summary="Suppliers with their reach")
