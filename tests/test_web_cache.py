@@ -60,3 +60,16 @@ def test_home_page_survives_an_index_failure(tmp_path: Path, monkeypatch: Any) -
     store = open_store(str(tmp_path / "h.db"))
     page = views.home(store, DataCache(store))
     assert page["figures"]["countries"] == 0 and page["index"]["headlines"] is None
+
+
+def test_one_request_at_a_time_reads_the_data_version(tmp_path: Path) -> None:
+    """When the poll interval has passed and another request is already reading the data version, a request
+    keeps the version it has instead of queueing behind (on PostgreSQL the read counts every claim)."""
+    cache = DataCache(open_store(str(tmp_path / "c.db")), poll=0.0)
+    first = cache.version()
+    assert cache._polling.acquire(blocking=False)  # another request is reading the version
+    try:
+        assert cache.version() == first  # (a request that queued for the lock would never return here)
+    finally:
+        cache._polling.release()
+    assert cache.version() == first  # read again, nothing changed

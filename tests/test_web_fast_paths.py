@@ -146,7 +146,8 @@ def test_sqlite_files_keep_warm_connections_and_servers_are_pinged() -> None:
     sqlite = _pool_args("sqlite:////tmp/x.db")
     assert sqlite["pool_use_lifo"] and not sqlite["pool_pre_ping"] and sqlite["pool_size"] >= 40
     assert _pool_args("sqlite://") == _pool_args("sqlite:///:memory:") == {"pool_pre_ping": True}
-    assert _pool_args("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}
+    server = _pool_args("postgresql+psycopg://u@h/db")
+    assert server["pool_pre_ping"] and server["pool_use_lifo"] and server["pool_size"] >= 20
 
 
 def test_page_fragments_are_made_with_their_data_and_kept_out_of_json(db_path: str) -> None:

@@ -97,11 +97,12 @@ _TARGETED = ("id", "kind", "status", "negated", "country", "technology", "suppli
 
 def _targeted(conn: Connection, where: list[Any]) -> list[TargetedRow]:
     """The targeted deployment claims with what the targeted section reads (``original`` parsed only where it
-    holds something)."""
+    holds something), in no order and in one fetch: ordered by id or through a server-side cursor, PostgreSQL
+    picks a plan that walks every claim by id (3 s instead of 0.4 s at 1M claims)."""
     c = s.claims.c
-    q = select(*(c[f] for f in _TARGETED), type_coerce(c.original, Text)).where(*where).order_by(c.id)
+    q = select(*(c[f] for f in _TARGETED), type_coerce(c.original, Text)).where(*where)
     return [TargetedRow._make((*r[:-1], json.loads(r[-1]) if r[-1] and r[-1] not in ("{}", "null") else {}))
-            for r in conn.execute(q.execution_options(yield_per=5000))]
+            for r in conn.execute(q)]
 
 
 def index_aggregates(store: Store, status: str = "accepted", min_confidence: float | None = None,

@@ -109,14 +109,18 @@ def _pool_args(url: str) -> dict[str, Any]:
     """A SQLite file keeps up to ``SQLITE_POOL`` connections open (as many as the web app's threads): a new one
     reads the schema again and starts with a cold page cache, a large part of a small query's time; the last
     returned is the next taken (its page cache is the warmest); no ping, a file does not drop connections.
-    Database servers: SQLAlchemy's pool, each connection pinged on checkout."""
+    Database servers: ``SERVER_POOL`` connections kept (a new PostgreSQL connection costs a backend start), the
+    warmest first, each pinged on checkout."""
     if url.startswith("sqlite") and ":memory:" not in url and url.rstrip("/") not in ("sqlite:", "sqlite+pysqlite:"):
         return {"pool_pre_ping": False, "pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL // 2,
                 "pool_use_lifo": True}
-    return {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "pool_size": SERVER_POOL, "max_overflow": SERVER_POOL // 2, "pool_use_lifo": True}
 
 
 SQLITE_POOL = 40
+SERVER_POOL = 20
 
 
 class Store:
