@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from survindex.export import json_
 from survindex.export.schema import Row, Schema, encode, write_with
 
 EXTENSION = "geojson"
@@ -20,28 +21,21 @@ def _centroids() -> Mapping[str, tuple[float, float]]:
     return centroids()
 
 
-class Writer:
+class Writer(json_.Writer):
+    """The features streamed one a line, as the JSON array of ``json_.Writer``."""
+
+    HEAD, TAIL = b'{"type": "FeatureCollection", "features": [', b"\n]}\n"
+
     def __init__(self, path: Path, schema: Schema) -> None:
         self.points = _centroids() if schema.geo_field else {}
         self.geo = schema.geo_field
-        self.f = open(path, "wb")  # streamed: one feature a line
-        self.f.write(b'{"type": "FeatureCollection", "features": [')
-        self.sep = b"\n"
+        super().__init__(path, schema)
 
-    def _feature(self, row: dict[str, Any]) -> bytes:
+    def item(self, row: dict[str, Any]) -> bytes:
         iso = row.get(self.geo) if self.geo else None
         point = self.points.get(iso) if iso else None
         geometry = {"type": "Point", "coordinates": list(point)} if point else None
         return encode({"type": "Feature", "geometry": geometry, "properties": row})
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.f.write(self.sep + b",\n".join(map(self._feature, rows)))
-            self.sep = b",\n"
-
-    def close(self) -> None:
-        self.f.write(b"\n]}\n")
-        self.f.close()
 
 
 def write(path: Path, rows: Iterable[Row], schema: Schema) -> Path:

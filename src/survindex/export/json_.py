@@ -14,18 +14,26 @@ MEDIATYPE = "application/json"
 
 
 class Writer:
+    """A JSON array streamed one item a line, between ``HEAD`` and ``TAIL`` (``geojson`` wraps it in a
+    FeatureCollection); ``item`` encodes a row."""
+
+    HEAD, TAIL = b"[", b"\n]\n"
+
     def __init__(self, path: Path, schema: Schema) -> None:
         self.f = open(path, "wb")
-        self.f.write(b"[")
+        self.f.write(self.HEAD)
         self.sep = b"\n"
+
+    def item(self, row: dict[str, Any]) -> bytes:
+        return encode(row)
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.f.write(self.sep + b",\n".join(map(encode, rows)))
+            self.f.write(self.sep + b",\n".join(map(self.item, rows)))
             self.sep = b",\n"
 
     def close(self) -> None:
-        self.f.write(b"\n]\n")
+        self.f.write(self.TAIL)
         self.f.close()
 
 
