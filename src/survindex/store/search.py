@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, text
 
@@ -16,6 +16,9 @@ from survindex import policy
 from survindex.store import schema as s
 from survindex.store.core import ClaimFilter, Store
 from survindex.store.keyset import after_key
+
+if TYPE_CHECKING:
+    from survindex.store.columns import ClaimColumns
 
 REVIEW_ACTIONS = ("accept", "reject", "correct")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -218,9 +221,16 @@ class Summary:
 
 
 def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30, cap: int = 200_000,
-            head: int = 0) -> Summary:
-    """The count, ``facets`` and the first ``head`` claims of a query from one scan of its claims (a full-text
-    query is matched once, not three times); more queries only when more than ``cap`` claims match."""
+            head: int = 0, memory: ClaimColumns | None = None, version: tuple[int, int] | None = None) -> Summary:
+    """The count, ``facets`` and the first ``head`` claims of a query: from the claims' columns in ``memory`` at
+    ``version`` (default: the current data version) when given, else from one scan of its claims (a full-text
+    query is matched once, not three times; more queries only when more than ``cap`` claims match)."""
+    if memory is not None:
+        found = memory.summary(version or data_version(store), query, policy.current().statuses, columns, limit,
+                               head)
+        if found is not None:
+            rows = _rows_by_rowid(store, found.head) if store.dialect == "sqlite" else _rows_by_id(store, found.head)
+            return Summary(found.total, found.facets, rows)
     c = s.claims.c
     q = select(c.status, c.confidence, c.id, *(c[n] for n in columns)).where(*conditions(store, query)).limit(cap)
     counters: list[Counter[Any]] = [Counter() for _ in columns]
@@ -237,6 +247,19 @@ def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: in
     if capped:
         return Summary(count(store, query), found, claim_rows(store, query, head, order="review") if head else [])
     return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)]))
+
+
+def _rows_by_rowid(store: Store, rowids: list[int]) -> list[dict[str, Any]]:
+    """The claims of these SQLite rowids, in that order."""
+    if not rowids:
+        return []
+    key = literal_column("claims.rowid")
+    with store.engine.connect() as conn:
+        by_key = {r[0]: dict(r._mapping) for r in conn.execute(select(key.label("_key"), s.claims)
+                                                               .where(key.in_(rowids)))}
+    for row in by_key.values():
+        del row["_key"]
+    return [by_key[i] for i in rowids if i in by_key]
 
 
 def _rows_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import gc
 import logging
 import secrets
+import threading
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -151,6 +152,8 @@ def warm_data(store: Store, cache: DataCache) -> None:
     from survindex import policy
     from survindex.web import views
 
+    columns = threading.Thread(target=cache.columns.at, args=(cache.version(),), name="survindex-columns")
+    columns.start()  # reads while the index is computed: most of both is SQLite, which lets the other run
     for each in dict.fromkeys((policy.public(), policy.EVERYTHING)):
         with policy.applied(each):
             views.home(store, cache)
@@ -159,6 +162,7 @@ def warm_data(store: Store, cache: DataCache) -> None:
             views.warm_countries(store, cache)
         except Exception:  # noqa: BLE001 - a page that fails will say so to its visitor; the app must start
             log.exception("the country profiles could not be computed ahead")
+    columns.join()
 
 
 def _has_report() -> bool:

@@ -17,6 +17,7 @@ from fastapi import Request
 from survindex import policy
 from survindex.store import Store
 from survindex.store import search as ss
+from survindex.store.columns import ClaimColumns
 
 T = TypeVar("T")
 
@@ -62,6 +63,7 @@ class DataCache:
         self._flights: dict[Any, threading.Lock] = {}
         self._version: tuple[int, int] | None = None
         self._checked = 0.0
+        self.columns = ClaimColumns(store)  # the claims' filter and facet columns, for search counts and facets
         self._polling = threading.Lock()  # one request reads the data version; the others keep the last one
 
     def version(self) -> tuple[int, int]:

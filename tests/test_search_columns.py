@@ -1,0 +1,131 @@
+"""Search counts, facets and first claims from the claims' columns in memory (store.columns) equal those of the
+SQL scan (store.search.summary without them), on generated claim sets and queries, for both policies, on SQLite and
+PostgreSQL; the columns follow reviews (re-reading only the reviewed claims) and imports (read again)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from survindex import policy
+from survindex.model import Claim
+from survindex.store import ClaimFilter, open_store
+from survindex.store import schema as s
+from survindex.store import search as ss
+from survindex.store.columns import ClaimColumns
+
+WORDS = ("safe", "city", "camera", "police", "loan")
+COLUMNS = ("technology", "country", "supplier", "status")
+_counter = itertools.count()
+
+claim_st = st.builds(
+    lambda words, kind, country, supplier, tech, year, status, negated, conf, fin, doc:
+    Claim(doc_id=f"doc-{doc}", kind=kind, quote=" ".join(words) + f" n{next(_counter)}", extractor="t",
+          extractor_version="1", country=country, supplier=supplier, supplier_country="CHN" if supplier else None,
+          technology=tech, year=year, status=status, negated=negated, confidence=conf, financier=fin),
+    st.lists(st.sampled_from(WORDS), max_size=3), st.sampled_from(("deployment", "deployment", "financing")),
+    st.sampled_from(("PAK", "KEN", "ECU", None)), st.sampled_from(("Huawei", "Hikvision", "NEC", None)),
+    st.sampled_from(("safe_city", "facial_recognition", "spyware", None)),
+    st.one_of(st.none(), st.integers(2015, 2022)), st.sampled_from(("accepted", "unreviewed", "rejected")),
+    st.booleans(), st.sampled_from((0.2, 0.5, 0.9)),
+    st.sampled_from(("China Exim Bank", None)), st.integers(0, 2))
+
+query_st = st.builds(
+    lambda q, country, status, tech, year_from, year_to, conf, negated, bri: ss.ClaimQuery(
+        filter=ClaimFilter(country=country, status=status, technology=tech, year_from=year_from, year_to=year_to,
+                           min_confidence=conf, include_negated=negated),
+        q=q, countries=("PAK", "ECU") if bri else None, exclude_countries=("PAK", "ECU") if bri is False else None),
+    st.one_of(st.none(), st.sampled_from(WORDS), st.sampled_from(("safe city", "Huawei", "Exim", "absent", "n1"))),
+    st.sampled_from(("PAK", "XXX", None, None)), st.sampled_from(("accepted", ("accepted", "unreviewed"), None)),
+    st.sampled_from(("spyware", None)), st.sampled_from((2018, None)), st.sampled_from((2020, None)),
+    st.sampled_from((0.5, None)), st.booleans(), st.sampled_from((True, False, None)))
+
+
+def _store(url: str, claims: list[Claim]) -> Any:
+    store = open_store(url)
+    with store.transaction() as c:
+        c.execute(sa.delete(s.claims))
+        c.execute(sa.delete(s.documents))
+        for d in range(3):
+            c.execute(sa.insert(s.documents).values(id=f"doc-{d}", text="x", meta={}, ingested_at="2024"))
+    store.put_claims(claims)
+    return store
+
+
+def _same(store: Any, memory: ClaimColumns, query: ss.ClaimQuery) -> None:
+    memory.at(ss.data_version(store))
+    for each in (policy.public(), policy.EVERYTHING):
+        with policy.applied(each):
+            sql = ss.summary(store, query, COLUMNS, limit=3, head=4)
+            found = memory.summary(ss.data_version(store), query, policy.current().statuses, COLUMNS, 3, 4)
+            assert found is not None
+            fast = ss.summary(store, query, COLUMNS, limit=3, head=4, memory=memory)
+            assert (fast.total, fast.facets) == (sql.total, sql.facets), (query, each.name)
+            assert [r["id"] for r in fast.head] == [r["id"] for r in sql.head], (query, each.name)
+            assert fast.head == sql.head
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(claim_st, max_size=30), st.lists(query_st, min_size=1, max_size=4))
+def test_columns_give_the_sql_summary(any_db: str, claims: list[Claim], queries: list[ss.ClaimQuery]) -> None:
+    store = _store(any_db, claims)
+    try:
+        memory = ClaimColumns(store)
+        for query in queries:
+            _same(store, memory, query)
+    finally:
+        store.close()
+
+
+def _claims(n: int, first: int = 0) -> list[Claim]:
+    return [Claim(doc_id="doc-0", kind="deployment", quote=f"safe city camera {i}", extractor="t",
+                  extractor_version="1", country=("PAK", "KEN")[i % 2], supplier=("Huawei", None)[i % 2 == 0],
+                  technology="safe_city", year=1900 + i, status="unreviewed", confidence=0.1 * (i % 10))
+            for i in range(first, first + n)]
+
+
+def test_columns_follow_reviews_and_imports(any_db: str) -> None:
+    store = _store(any_db, _claims(20))
+    try:
+        memory = ClaimColumns(store)
+        queries = [ss.ClaimQuery(q="camera"), ss.ClaimQuery(q="safe", filter=ClaimFilter(status="accepted")),
+                   ss.ClaimQuery(filter=ClaimFilter(country="ECU"))]
+        for q in queries:
+            _same(store, memory, q)
+        before = memory.at(ss.data_version(store))
+        claim = next(iter(store.claims(ClaimFilter(country="PAK"))))
+        store.update_claim(claim.id, {"status": "accepted", "country": "ECU", "supplier": "ZTE"}, actor="ed",
+                           expected_version=1)
+        after = memory.at(ss.data_version(store))
+        assert after is not None and after.rank is before.rank  # only the reviewed claim was read again
+        for q in queries:
+            _same(store, memory, q)
+        store.put_claims(_claims(5, first=100))  # an import: every claim read again
+        for q in queries:
+            _same(store, memory, q)
+        assert memory.at(ss.data_version(store)).rank is not before.rank  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
+def test_columns_read_in_the_background_meanwhile_sql_answers(tmp_path: Path) -> None:
+    store = _store(str(tmp_path / "bg.db"), _claims(30))
+    try:
+        memory = ClaimColumns(store)
+        version = ss.data_version(store)
+        assert memory.summary(version, ss.ClaimQuery(q="camera"), None, COLUMNS) is None  # reading started
+        deadline = time.monotonic() + 10
+        while memory.at(version, wait=False) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        found = memory.summary(version, ss.ClaimQuery(q="camera"), None, COLUMNS)
+        assert found is not None and found.total == 30
+        doc = ss.ClaimQuery(filter=ClaimFilter(doc_id="doc-0"))
+        assert memory.summary(version, doc, None, COLUMNS) is None  # a document filter: SQL answers it
+    finally:
+        store.close()
