@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    desc,
     select,
 )
 
@@ -52,6 +53,7 @@ documents = Table(
     Column("meta", JSON, nullable=False, default=dict),
     Column("text", Text, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+    Index("ix_documents_published", desc("published"), "id"),  # migration documents_published: newest first
 )
 
 claims = Table(

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, Select, String, and_, case, func, literal, literal_column, or_, select, text
 
 from survindex import policy
 from survindex.store import schema as s
@@ -221,16 +221,18 @@ class Summary:
 
 
 def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 30, cap: int = 200_000,
-            head: int = 0, memory: ClaimColumns | None = None, version: tuple[int, int] | None = None) -> Summary:
-    """The count, ``facets`` and the first ``head`` claims of a query: from the claims' columns in ``memory`` at
+            head: int = 0, memory: ClaimColumns | None = None, version: tuple[int, int] | None = None,
+            head_columns: tuple[str, ...] | None = None) -> Summary:
+    """The count, ``facets`` and the first ``head`` claims (every column, or ``head_columns``) of a query: from the
+    claims' columns in ``memory`` at
     ``version`` (default: the current data version) when given, else from one scan of its claims (a full-text
     query is matched once, not three times; more queries only when more than ``cap`` claims match)."""
     if memory is not None:
         found = memory.summary(version or data_version(store), query, policy.current().statuses, columns, limit,
                                head)
         if found is not None:
-            rows = _rows_by_rowid(store, found.head) if store.dialect == "sqlite" else _rows_by_id(store, found.head)
-            return Summary(found.total, found.facets, rows)
+            read = _rows_by_rowid if store.dialect == "sqlite" else _rows_by_id
+            return Summary(found.total, found.facets, read(store, found.head, head_columns))
     c = s.claims.c
     q = select(c.status, c.confidence, c.id, *(c[n] for n in columns)).where(*conditions(store, query)).limit(cap)
     counters: list[Counter[Any]] = [Counter() for _ in columns]
@@ -245,29 +247,36 @@ def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: in
     found = {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
              for name, counter in zip(columns, counters)}
     if capped:
-        return Summary(count(store, query), found, claim_rows(store, query, head, order="review") if head else [])
-    return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)]))
+        return Summary(count(store, query), found,
+                       claim_rows(store, query, head, order="review", columns=head_columns) if head else [])
+    return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)], head_columns))
 
 
-def _rows_by_rowid(store: Store, rowids: list[int]) -> list[dict[str, Any]]:
-    """The claims of these SQLite rowids, in that order."""
+def _rows_by_rowid(store: Store, rowids: list[int], columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The claims of these SQLite rowids (every column, or ``columns``), in that order."""
     if not rowids:
         return []
     key = literal_column("claims.rowid")
     with store.engine.connect() as conn:
-        by_key = {r[0]: dict(r._mapping) for r in conn.execute(select(key.label("_key"), s.claims)
-                                                               .where(key.in_(rowids)))}
-    for row in by_key.values():
-        del row["_key"]
+        if columns is not None and all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns):
+            # plain values: read by the driver itself (a search's first 200 claims: 3 ms instead of 8)
+            sql = f"SELECT rowid, {', '.join(columns)} FROM claims WHERE rowid IN ({', '.join('?' * len(rowids))})"
+            by_key = {r[0]: dict(zip(columns, r[1:]))
+                      for r in conn.connection.driver_connection.execute(sql, rowids)}  # type: ignore[union-attr]
+        else:
+            by_key = {r._key: dict(r._mapping) for r in conn.execute(_select(columns).add_columns(key.label("_key"))
+                                                                     .where(key.in_(rowids)))}
+            for row in by_key.values():
+                del row["_key"]
     return [by_key[i] for i in rowids if i in by_key]
 
 
-def _rows_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:
-    """The claims of ``ids``, in that order."""
+def _rows_by_id(store: Store, ids: list[str], columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The claims of ``ids`` (every column, or ``columns``, which include ``id``), in that order."""
     if not ids:
         return []
     with store.engine.connect() as conn:
-        by_id = {r.id: dict(r._mapping) for r in conn.execute(select(s.claims).where(s.claims.c.id.in_(ids)))}
+        by_id = {r.id: dict(r._mapping) for r in conn.execute(_select(columns).where(s.claims.c.id.in_(ids)))}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -290,6 +299,9 @@ def suppliers(store: Store, query: ClaimQuery, limit: int = 500) -> list[dict[st
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
+WALK_DOCUMENTS = 1000  # more documents match than this: find the newest by walking them in order, not sorting
+
+
 def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
     """Documents whose title or text match the words of ``q``, with a plain-text snippet."""
     words = fts_words(q)
@@ -299,7 +311,11 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
     cols = [d.id, d.title, d.url, d.published, d.publisher, d.text]
     if store.dialect == "sqlite":
         sub = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m").bindparams(m=_sqlite_match(q))
-        cond: Any = literal_column("documents.rowid").in_(sub)
+        with store.engine.connect() as c:
+            many = c.execute(text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :m"),
+                             {"m": _sqlite_match(q)}).scalar_one() > WALK_DOCUMENTS
+        # many matches: walk the documents newest first (the published index) until a page of them is found
+        cond: Any = literal_column("+documents.rowid" if many else "documents.rowid").in_(sub)
     elif store.dialect == "postgresql":
         cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
     else:

@@ -272,7 +272,8 @@ def search(store: Store, filters: Filters, page: Page, cache: DataCache | None =
     def summary() -> dict[str, Any]:
         with SCANS:
             found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=HEAD,
-                               memory=cache.columns if cache else None, version=cache.version() if cache else None)
+                               memory=cache.columns if cache else None, version=cache.version() if cache else None,
+                               head_columns=_LIST_COLS)
         return {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
                 "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()},
                 "head": found.head}
