@@ -12,9 +12,12 @@ from sqlalchemy import Connection, Text, and_, func, or_, select, type_coerce
 
 from survindex.index.acc import contractor
 from survindex.index.aggregates import UNDATED, Aggregates, TargetedRow
-from survindex.model import vocabulary
+from survindex.model import STATUSES, vocabulary
 from survindex.store import schema as s
 from survindex.store.core import Store, _row_claim
+
+
+_NOT_REJECTED = tuple(x for x in STATUSES if x != "rejected")
 
 
 def counted(status: str = "accepted", min_confidence: float | None = None, as_of: date | None = None) -> list[Any]:
@@ -26,10 +29,10 @@ def counted(status: str = "accepted", min_confidence: float | None = None, as_of
     conds: list[Any] = [c.negated.is_(False), c.superseded_by.is_(None)]
     if status == "accepted":
         conds.append(c.status == "accepted")
-    elif min_confidence is not None:
-        conds.append(or_(c.status == "accepted", and_(c.status != "rejected", c.confidence >= min_confidence)))
+    elif min_confidence is not None:  # statuses named, not "!= rejected": SQLite then reads them by index
+        conds.append(or_(c.status == "accepted", and_(c.status.in_(_NOT_REJECTED), c.confidence >= min_confidence)))
     else:
-        conds.append(c.status != "rejected")
+        conds.append(c.status.in_(_NOT_REJECTED))
     if as_of is not None:
         conds.append(or_(c.year.is_(None), c.year <= as_of.year))
     return conds
@@ -129,8 +132,10 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
         members = _rows(conn, select(c.country, c.subject, earliest)
                         .where(*where, c.kind == "membership", c.country.is_not(None), c.country != "")
                         .group_by(c.country, c.subject))
-        reach = [_row_claim(r) for r in conn.execute(select(s.claims).where(*where, c.kind == "supplier_reach")
-                                                     .order_by(c.id))]
+        # sorted here: ORDER BY id makes SQLite walk every accepted claim in id order to find a handful (1.3 s)
+        reach = sorted((_row_claim(r) for r in conn.execute(select(s.claims).where(*where,
+                                                                                   c.kind == "supplier_reach"))),
+                       key=lambda claim: claim.id)
         spied = _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)])
     return Aggregates(countries=countries, technologies=techs, suppliers=sups, years=years, cases=cases,
                       financing=financing,

@@ -66,11 +66,13 @@ class _Keys:
         if not joined:
             return np.empty(0, dtype=np.int64)
         if self.sqlite:
-            return np.fromstring(joined, dtype=np.int64, sep=",")
+            return np.asarray(np.fromstring(joined, dtype=np.int64, sep=","))
         assert self.ids is not None
         found = np.array(joined.encode().split(b","), dtype=self.ids.dtype)
-        places = np.searchsorted(self.ids, found)
-        return places[(places < len(self.ids)) & (self.ids[np.minimum(places, len(self.ids) - 1)] == found)]
+        places: np.ndarray = np.searchsorted(self.ids, found)
+        inside = places < len(self.ids)
+        known: np.ndarray = places[inside & (self.ids[np.minimum(places, len(self.ids) - 1)] == found)]
+        return known
 
 
 def _load(store: Store, version: tuple[int, int]) -> Snapshot:
@@ -83,7 +85,8 @@ def _load(store: Store, version: tuple[int, int]) -> Snapshot:
             ids = np.sort(np.array(joined.encode().split(b","), dtype=bytes) if joined else np.empty(0, dtype="S1"))
             size = len(ids)
         keys = _Keys(conn, store.dialect, ids)
-        codes, names = {}, {}
+        codes: dict[str, np.ndarray] = {}
+        names: dict[str, list[str]] = {}
         for col in CATEGORICAL:
             codes[col], names[col] = np.full(size, -1, dtype=np.int32), []
             for value, joined in conn.execute(text(f"SELECT {col}, {keys.agg(keys.key)} FROM claims GROUP BY {col}")):
@@ -247,7 +250,7 @@ class ClaimColumns:
 def _mask(snap: Snapshot, query: Any, shown: tuple[str, ...] | None, places: np.ndarray) -> np.ndarray:
     """Which of ``places`` the query's filters keep (``store.Store._where`` and ``search.conditions``)."""
     f = query.filter
-    keep = snap.present[places].copy()
+    keep: np.ndarray = snap.present[places].copy()
 
     def one_of(col: str, values: Any) -> None:
         nonlocal keep
@@ -297,4 +300,5 @@ def _top(snap: Snapshot, places: np.ndarray, n: int) -> np.ndarray:
     if len(places) > n:
         conf = snap.confidence[places]
         places = places[conf >= np.partition(conf, len(conf) - n)[len(conf) - n]]
-    return places[np.lexsort((snap.rank[places], snap.confidence[places]))[::-1][:n]]
+    top: np.ndarray = places[np.lexsort((snap.rank[places], snap.confidence[places]))[::-1][:n]]
+    return top

@@ -18,6 +18,8 @@ from survindex.store.core import ClaimFilter, Store
 from survindex.store.keyset import after_key
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
     from survindex.store.columns import ClaimColumns
 
 REVIEW_ACTIONS = ("accept", "reject", "correct")
@@ -244,19 +246,19 @@ def summary(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: in
                 if value is not None:
                     counter[value] += 1
     capped = len(keys) >= cap
-    found = {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
-             for name, counter in zip(columns, counters)}
+    facets = {name: sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+              for name, counter in zip(columns, counters)}
     if capped:
-        return Summary(count(store, query), found,
+        return Summary(count(store, query), facets,
                        claim_rows(store, query, head, order="review", columns=head_columns) if head else [])
-    return Summary(len(keys), found, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)], head_columns))
+    return Summary(len(keys), facets, _rows_by_id(store, [k[2] for k in heapq.nlargest(head, keys)], head_columns))
 
 
 def _rows_by_rowid(store: Store, rowids: list[int], columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """The claims of these SQLite rowids (every column, or ``columns``), in that order."""
     if not rowids:
         return []
-    key = literal_column("claims.rowid")
+    key: ColumnElement[Any] = literal_column("claims.rowid")
     with store.engine.connect() as conn:
         if columns is not None and all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns):
             # plain values: read by the driver itself (a search's first 200 claims: 3 ms instead of 8)
