@@ -133,8 +133,7 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
                         .where(*where, c.kind == "membership", c.country.is_not(None), c.country != "")
                         .group_by(c.country, c.subject))
         # sorted here: ORDER BY id makes SQLite walk every accepted claim in id order to find a handful (1.3 s)
-        reach = sorted((_row_claim(r) for r in conn.execute(select(s.claims).where(*where,
-                                                                                   c.kind == "supplier_reach"))),
+        reach = sorted(map(_row_claim, conn.execute(select(s.claims).where(*where, c.kind == "supplier_reach"))),
                        key=lambda claim: claim.id)
         spied = _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)])
     return Aggregates(countries=countries, technologies=techs, suppliers=sups, years=years, cases=cases,

@@ -70,8 +70,7 @@ class _Keys:
         assert self.ids is not None
         found = np.array(joined.encode().split(b","), dtype=self.ids.dtype)
         places: np.ndarray = np.searchsorted(self.ids, found)
-        inside = places < len(self.ids)
-        known: np.ndarray = places[inside & (self.ids[np.minimum(places, len(self.ids) - 1)] == found)]
+        known: np.ndarray = places[self.ids[np.minimum(places, len(self.ids) - 1)] == found]  # not past the end
         return known
 
 
