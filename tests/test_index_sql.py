@@ -25,21 +25,30 @@ SUPPLIERS = ("Huawei", "Hikvision", "NEC", "IBM", "Acme", "Safaricom", "CEIEC", 
 TECHS = ("safe_city", "facial_recognition", "video_surveillance", "spyware", None)
 _counter = itertools.count()
 
+# what the targeted section reads of ``original``, well-formed or not
+ORIGINAL = st.fixed_dictionaries({}, optional={
+    "category": st.sampled_from(("Spyware", "", 5, True, None)),
+    "vendor": st.sampled_from((" NSO Group ", "Huawei", "", "  ", 3)),
+    "supplier_countries": st.sampled_from((["CHN", "ISR"], ["USA"], [], "ISR", None)),
+    "source_regime": st.sampled_from(({"type": "closed_autocracy"}, {"type": "liberal_democracy", "raw": "x"},
+                                      {"type": "nonsense"}, {"type": ["closed_autocracy"]}, "closed_autocracy"))})
+
 claim_st = st.builds(
-    lambda kind, country, supplier, hq, resolved, tech, year, status, negated, conf, fin, amount, doc, subj, count:
+    lambda kind, country, supplier, hq, resolved, tech, year, status, negated, conf, fin, amount, doc, subj, count,
+    original:
     Claim(doc_id=f"doc-{doc}", kind=kind, quote=f"q{next(_counter)}", extractor="t", extractor_version="1",
           country=country, supplier=supplier, supplier_country=hq, supplier_resolved=resolved, technology=tech,
           year=year, status=status, negated=negated, confidence=conf,
           financier=fin if kind == "financing" else None, amount_usd=amount if kind == "financing" else None,
           subject=subj if kind in ("supplier_reach", "membership") else None,
-          count=count if kind == "supplier_reach" else None),
+          count=count if kind == "supplier_reach" else None, original=original),
     st.sampled_from(("deployment", "deployment", "deployment", "financing", "supplier_reach", "membership")),
     st.sampled_from(COUNTRIES), st.sampled_from(SUPPLIERS), st.sampled_from(("CHN", "USA", None, None)),
     st.booleans(), st.sampled_from(TECHS), st.one_of(st.none(), st.integers(2010, 2024)),
     st.sampled_from(("accepted", "accepted", "unreviewed", "rejected")), st.booleans(),
     st.sampled_from((0.2, 0.5, 0.9)), st.sampled_from(("China Exim Bank", None)),
     st.one_of(st.none(), st.sampled_from((1e6, 2.5e6, 0.0))), st.integers(0, 3),
-    st.sampled_from(("supplier", "bri", "all", None)), st.integers(1, 80))
+    st.sampled_from(("supplier", "bri", "all", None)), st.integers(1, 80), ORIGINAL)
 
 SELECTIONS = (("accepted", None, None), ("all", None, None), ("all", 0.5, None),
               ("accepted", None, date(2017, 12, 31)), ("all", 0.5, date(2020, 6, 30)))
@@ -67,6 +76,8 @@ def test_sql_aggregates_give_the_pure_index(tmp_path: Path, claims: list[Claim])
                            case_of=claim_cases(store))
             sql = compute_aggregates(index_aggregates(store, status, min_conf, as_of), as_of=as_of, ref=REF)
             assert summary(sql) == summary(pure), (status, min_conf, as_of)
+            for key in ("countries_detail", "evidence"):  # targeted surveillance: with its claim ids
+                assert sql["targeted"][key] == pure["targeted"][key], (key, status, min_conf, as_of)
             for iso, d in pure["countries_detail"].items():  # the profiles too, less the claim ids
                 assert sql["countries_detail"][iso] == {**d, "claims": []}
     finally:
@@ -74,10 +85,15 @@ def test_sql_aggregates_give_the_pure_index(tmp_path: Path, claims: list[Claim])
 
 
 def test_sql_aggregates_on_both_databases(any_db: str) -> None:
+    spy = {"category": "Spyware", "vendor": "NSO", "supplier_countries": ["ISR", "HUN"],
+           "source_regime": {"type": "electoral_autocracy", "raw": "Electoral Autocracy"}}
     claims = [Claim(doc_id="doc-0", kind="deployment", quote=f"q{i}", extractor="t", extractor_version="1",
-                    country=c, supplier=sup, technology=t, year=y, status="accepted")
-              for i, (c, sup, t, y) in enumerate([("PAK", "Huawei", "safe_city", 2018), ("KEN", "Huawei", "spyware", None),
-                                                   ("ECU", "NEC", "safe_city", 2021), ("PAK", None, None, 2012)])]
+                    country=c, supplier=sup, technology=t, year=y, status="accepted", supplier_country=hq,
+                    original=spy if t == "spyware" else {})
+              for i, (c, sup, t, y, hq) in enumerate([
+                  ("PAK", "Huawei", "safe_city", 2018, "CHN"), ("KEN", "NSO Group", "spyware", None, "ISR"),
+                  ("KEN", "NSO Group", "spyware", 2020, "ISR"), ("ECU", "NEC", "safe_city", 2021, "JPN"),
+                  ("PAK", None, None, 2012, None)])]
     store = open_store(any_db)
     with store.transaction() as c:
         c.execute(sa.insert(s.documents).values(id="doc-0", text="x", meta={}, ingested_at="2024"))
@@ -85,5 +101,9 @@ def test_sql_aggregates_on_both_databases(any_db: str) -> None:
     store.refresh_cases()
     for as_of in (None, date(2019, 12, 31)):
         pure = compute(load(store, as_of=as_of), as_of=as_of, ref=REF, case_of=claim_cases(store))
-        assert summary(compute_aggregates(index_aggregates(store, as_of=as_of), as_of=as_of, ref=REF)) == summary(pure)
+        sql = compute_aggregates(index_aggregates(store, as_of=as_of), as_of=as_of, ref=REF)
+        assert summary(sql) == summary(pure) and sql["targeted"] == pure["targeted"]
+    assert pure["targeted"]["vendor_names"] == {"NSO Group": ["NSO"]}
+    assert pure["targeted"]["by_vendor_country"] == {"HUN": 1, "ISR": 1}
+    assert pure["targeted"]["countries_detail"]["KEN"]["regime_source"] == "electoral_autocracy"
     store.close()

@@ -129,3 +129,25 @@ def test_columns_read_in_the_background_meanwhile_sql_answers(tmp_path: Path) ->
         assert memory.summary(version, doc, None, COLUMNS) is None  # a document filter: SQL answers it
     finally:
         store.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(("safe city", "loan", "safe loan")),
+                          st.one_of(st.none(), st.sampled_from(("2019", "2021-03", "2021-03-04", "2024")))),
+                min_size=1, max_size=12),
+       st.sampled_from(("safe", "loan", "absent")), st.integers(0, 4))
+def test_documents_found_newest_first_however_many_match(tmp_path_factory: Any, monkeypatch: Any,
+                                                         docs: list[tuple[str, str | None]], q: str, walk: int) -> None:
+    """Few matches are listed then sorted; more than ``WALK_DOCUMENTS`` are found by walking the documents newest
+    first: the same page either way."""
+    from survindex.model import Document
+
+    store = open_store(str(tmp_path_factory.mktemp("docs") / "d.db"))
+    for i, (body, published) in enumerate(docs):
+        store.put_document(Document(id=f"doc-{i:02d}", text=f"{body} n{i}", published=published))
+    matching = [(p or "", f"doc-{i:02d}") for i, (body, p) in enumerate(docs) if q in body]
+    newest = [d for _, d in sorted(((p, d) for p, d in matching if p), key=lambda x: x[0], reverse=True)] + \
+        [d for p, d in matching if not p]  # newest first, ties and undated ones by id
+    monkeypatch.setattr(ss, "WALK_DOCUMENTS", walk)
+    assert [r["id"] for r in ss.search_documents(store, q, limit=5)] == newest[:5]
+    store.close()

@@ -7,28 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
 
 from survindex.index._ref import Reference
 from survindex.index.acc import Acc, hq_country
+from survindex.index.targeted import Group
 from survindex.model import Claim, vocabulary
 
 UNDATED = -9999  # the earliest "year" of a group with an undated claim: in scope at any date
-
-
-class TargetedRow(NamedTuple):
-    """A targeted deployment claim as the targeted section reads it (``index.targeted.TargetedClaim``)."""
-
-    id: str
-    kind: str
-    status: str
-    negated: bool
-    country: str | None
-    technology: str | None
-    supplier: str | None
-    supplier_country: str | None
-    year: int | None
-    original: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,7 +27,7 @@ class Aggregates:
     years: (year, deployment claims); cases: (earliest, first dated year, number) of deployment cases;
     financing: (financier, project, country, year or UNDATED, largest amount_usd) of financing claims naming a
     technology, where the project is the claim's case (else its document); members: (country, subject, earliest)
-    of membership claims; reach: the supplier_reach claims."""
+    of membership claims; reach: the supplier_reach claims; targeted: the targeted deployment claims, grouped."""
 
     countries: Sequence[tuple[str, int, int | None]] = ()
     technologies: Sequence[tuple[str, str, int]] = ()
@@ -52,7 +37,7 @@ class Aggregates:
     financing: Sequence[tuple[str | None, str, str, int, float | None]] = ()
     members: Sequence[tuple[str, str | None, int]] = ()
     reach: Sequence[Claim] = field(default_factory=tuple)
-    targeted: Sequence[TargetedRow] = field(default_factory=tuple)
+    targeted: Sequence[Group] = field(default_factory=tuple)
 
 
 def accumulate_aggregates(agg: Aggregates, as_of: date | None, ref: Reference) -> tuple[Acc, list[Claim], set[str]]:

@@ -45,7 +45,7 @@ DEFINITIONS = {
 }
 
 
-def _in_scope(claim: targeted.TargetedClaim, as_of: date | None) -> bool:
+def _in_scope(claim: Claim, as_of: date | None) -> bool:
     if claim.negated or claim.status == "rejected":
         return False
     return as_of is None or claim.year is None or claim.year <= as_of.year
@@ -232,7 +232,8 @@ def compute(claims: Iterable[Claim], *, as_of: date | None = None, ref: Referenc
     Published figures are set beside the index of today (or ``as_of``) and beside the index as of the end of the
     year they were published, so a 2019 figure is compared with the 2019 evidence too."""
     claims = list(claims)
-    result = _index(lambda day, ref: _accumulate(claims, day, ref, case_of), claims, as_of,
+    groups = [targeted.group_of(c) for c in claims if targeted.is_targeted(c) and _in_scope(c, as_of)]
+    result = _index(lambda day, ref: _accumulate(claims, day, ref, case_of), groups, as_of,
                     ref or default_reference(), figures)
     if case_of:
         result["evidence_cases"] = _cases_of(result["evidence"], case_of)
@@ -256,10 +257,10 @@ def compute_aggregates(agg: Aggregates, *, as_of: date | None = None, ref: Refer
 
 
 def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], set[str]]],
-           targeted_claims: Iterable[targeted.TargetedClaim], as_of: date | None, ref: Reference,
+           targeted_groups: Iterable[targeted.Group], as_of: date | None, ref: Reference,
            figures: bool) -> dict[str, Any]:
-    """The index from ``source`` (the accumulator as of a date); ``targeted_claims`` (every claim, or only the
-    targeted ones) give the targeted section."""
+    """The index from ``source`` (the accumulator as of a date); ``targeted_groups`` (the counted targeted claims)
+    give the targeted section."""
     from survindex.index.figures import headlines, published_figures
 
     day = as_of or date.today()
@@ -286,7 +287,7 @@ def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], s
                                                           "by_supplier_country", "financing")}},
         "definitions": DEFINITIONS,
     }
-    _add_targeted(result, [c for c in targeted_claims if _in_scope(c, as_of)], ref, day.year)
+    _add_targeted(result, targeted_groups, ref, day.year)
     if figures:
         years = {c.year for c in reach if c.year is not None and c.year < day.year}
         # published figures compare mass figures only: the indexes of earlier years skip the targeted section
@@ -296,9 +297,9 @@ def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], s
     return result
 
 
-def _add_targeted(result: dict[str, Any], claims: list[targeted.TargetedClaim], ref: Reference, year: int) -> None:
+def _add_targeted(result: dict[str, Any], groups: Iterable[targeted.Group], ref: Reference, year: int) -> None:
     """The targeted section, joined to the mass index; its technologies count in ``by_technology`` too."""
-    section = targeted.compute(claims, ref, year, result["countries_detail"])
+    section = targeted.compute(groups, ref, year, result["countries_detail"])
     result["targeted"] = section
     result["by_technology"].update(section["by_technology"])
     result["evidence"]["by_technology"].update(section["evidence"]["by_technology"])

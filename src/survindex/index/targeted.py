@@ -13,35 +13,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, NamedTuple
 
 from survindex.index._ref import Reference
-from survindex.model import vocabulary, yamlio
+from survindex.model import Claim, vocabulary, yamlio
 
 
-class TargetedClaim(Protocol):
-    """What the targeted section reads of a claim (a ``Claim``, or the lighter ``index.aggregates.TargetedRow``)."""
+class Group(NamedTuple):
+    """Targeted deployment claims alike in all the section reads: one claim (``group_of``) or a row of the SQL
+    ``GROUP BY`` in ``store.aggregates`` (``make_group`` builds both the same way)."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def negated(self) -> bool: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def technology(self) -> str | None: ...
-    @property
-    def supplier(self) -> str | None: ...
-    @property
-    def supplier_country(self) -> str | None: ...
-    @property
-    def year(self) -> int | None: ...
-    @property
-    def original(self) -> dict[str, Any]: ...
+    country: str | None
+    technology: str | None
+    supplier: str  # "" when the vendor is undisclosed
+    label: str | None  # the category as the source labels it (original ``category``)
+    written: str | None  # the vendor as the source wrote it, where the registry names it otherwise
+    origins: tuple[str, ...]  # see ``origin_countries``
+    regime: str | None  # see ``source_regime``
+    year: int | None  # the earliest year of the claims
+    ids: tuple[str, ...]
+
+
+# what a group reads of ``original``: the source's category label, vendor as written, listed origin countries,
+# regime type (a path into ``source_regime``)
+ORIGINAL_FIELDS = (("category",), ("vendor",), ("supplier_countries",), ("source_regime", "type"))
+
+
+def make_group(country: str | None, technology: str | None, supplier: str | None, supplier_country: str | None,
+               label: Any, vendor: Any, listed: Any, regime: Any, year: int | None, ids: tuple[str, ...]) -> Group:
+    """A group from claim fields and the raw ``ORIGINAL_FIELDS`` values."""
+    written = vendor.strip() if isinstance(vendor, str) else None
+    return Group(country, technology, supplier or "", str(label) if label else None,
+                 written if supplier and written and written != supplier else None,
+                 tuple(_origins(listed, supplier_country)), _regime_type(regime), year, ids)
+
+
+def group_of(claim: Claim) -> Group:
+    """The claim as a group of one."""
+    o = claim.original if isinstance(claim.original, dict) else {}
+    regime = o.get("source_regime")
+    return make_group(claim.country, claim.technology, claim.supplier, claim.supplier_country, o.get("category"),
+                      o.get("vendor"), o.get("supplier_countries"),
+                      regime.get("type") if isinstance(regime, dict) else None, claim.year, (claim.id,))
+
 
 DEFINITIONS = {
     "governments": "Countries with at least one targeted-surveillance deployment claim (technology with a "
@@ -70,25 +84,30 @@ def settings() -> dict[str, Any]:
     return data
 
 
-def is_targeted(claim: TargetedClaim) -> bool:
+def is_targeted(claim: Claim) -> bool:
     """A deployment claim of a targeted-surveillance technology."""
     return claim.kind == "deployment" and vocabulary().targeted_for(claim.technology) is not None
 
 
-def origin_countries(claim: TargetedClaim) -> list[str]:
+def origin_countries(claim: Claim) -> list[str]:
     """Every origin country the source names for the vendor (``original["supplier_countries"]``) when its first
     is still the claim's supplier country (a reviewer's correction wins), else the supplier country alone."""
-    listed = claim.original.get("supplier_countries") if isinstance(claim.original, dict) else None
-    if isinstance(listed, list) and listed and listed[0] == claim.supplier_country:
-        return [str(c) for c in listed]
-    return [claim.supplier_country] if claim.supplier_country else []
+    return list(group_of(claim).origins)
 
 
-def source_regime(claim: TargetedClaim) -> str | None:
+def source_regime(claim: Claim) -> str | None:
     """The regime type the source gives for the claim's country (``original["source_regime"]["type"]``)."""
-    value = claim.original.get("source_regime") if isinstance(claim.original, dict) else None
-    regime = value.get("type") if isinstance(value, dict) else None
-    return str(regime) if regime in vocabulary().regime_types else None
+    return group_of(claim).regime
+
+
+def _origins(listed: Any, supplier_country: str | None) -> list[str]:
+    if isinstance(listed, list) and listed and listed[0] == supplier_country:
+        return [str(c) for c in listed]
+    return [supplier_country] if supplier_country else []
+
+
+def _regime_type(value: Any) -> str | None:
+    return value if isinstance(value, str) and value in vocabulary().regime_types else None
 
 
 @dataclass
@@ -100,34 +119,31 @@ class _Acc:
     first_year: dict[str, int] = field(default_factory=dict)
     written: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # vendor -> names as written
 
-    def add(self, table: str, key: str, iso: str, claim_id: str) -> None:
-        self.by[table][key][iso].append(claim_id)
+    def add(self, table: str, key: str, iso: str, ids: tuple[str, ...]) -> None:
+        self.by[table][key][iso].extend(ids)
 
 
-def _accumulate(claims: Iterable[TargetedClaim]) -> _Acc:
+def _accumulate(groups: Iterable[Group]) -> _Acc:
     acc = _Acc()
     v = vocabulary()
-    for c in claims:
-        category = v.targeted_for(c.technology) if c.kind == "deployment" else None  # is_targeted
-        if not c.country or category is None:
+    for g in groups:
+        category = v.targeted_for(g.technology)
+        if not g.country or category is None:
             continue
-        iso = c.country
-        acc.countries[iso].append(c.id)
-        acc.add("by_technology", str(c.technology), iso, c.id)
-        acc.add("by_category", category, iso, c.id)
-        label = c.original.get("category") if isinstance(c.original, dict) else None
-        acc.add("by_source_category", str(label or v.targeted_categories[category]), iso, c.id)
-        acc.add("by_vendor", c.supplier or "", iso, c.id)
-        written = c.original.get("vendor") if isinstance(c.original, dict) else None
-        if c.supplier and isinstance(written, str) and written.strip() and written.strip() != c.supplier:
-            acc.written[c.supplier].add(written.strip())
-        for origin in origin_countries(c):
-            acc.add("by_vendor_country", origin, iso, c.id)
-        regime = source_regime(c)
-        if regime:
-            acc.regimes[iso][regime] += 1
-        if c.year is not None:
-            acc.first_year[iso] = min(c.year, acc.first_year.get(iso, c.year))
+        iso, ids = g.country, g.ids
+        acc.countries[iso].extend(ids)
+        acc.add("by_technology", str(g.technology), iso, ids)
+        acc.add("by_category", category, iso, ids)
+        acc.add("by_source_category", g.label or v.targeted_categories[category], iso, ids)
+        acc.add("by_vendor", g.supplier, iso, ids)
+        if g.written:
+            acc.written[g.supplier].add(g.written)
+        for origin in g.origins:
+            acc.add("by_vendor_country", origin, iso, ids)
+        if g.regime:
+            acc.regimes[iso][g.regime] += len(ids)
+        if g.year is not None:
+            acc.first_year[iso] = min(g.year, acc.first_year.get(iso, g.year))
     return acc
 
 
@@ -183,14 +199,14 @@ def _detail(acc: _Acc, regimes: dict[str, dict[str, str | None]], ref: Reference
             for iso, ids in sorted(acc.countries.items())}
 
 
-def compute(claims: Iterable[TargetedClaim], ref: Reference, year: int,
+def compute(groups: Iterable[Group], ref: Reference, year: int,
             mass_detail: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The targeted section over the (already selected) claims; ``year`` is the index's year, used for a
+    """The targeted section over the (already selected) claims, as groups; ``year`` is the index's year, used for a
     government whose contracts carry no year; ``mass_detail`` (the mass index's ``countries_detail``) adds the
     joined view."""
     from survindex.index.joined import joined
 
-    acc = _accumulate(claims)
+    acc = _accumulate(groups)
     regimes = _regimes(acc, ref, year)
     by_source, source_groups = _regime_table(regimes["source"])
     by_ref, ref_groups = _regime_table(regimes["reference"])

@@ -105,7 +105,7 @@ claims = Table(
     Index("ix_claims_review", "status", "negated", "superseded_by", "confidence", "id"),
     Index("ix_claims_country_case", "country", "case_id", "id"),
     Index("ix_claims_index_case", "kind", "status", "case_id", "year", "technology", "country", "negated",
-          "superseded_by"),
+          "superseded_by", "supplier"),
     Index("ix_claims_export", "status", "negated", "superseded_by", "id"),
     Index("ix_claims_country_review", "country", "status", "confidence", "id"),
     Index("ix_claims_supplier_review", "supplier", "status", "confidence", "id"),

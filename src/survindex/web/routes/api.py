@@ -59,7 +59,7 @@ async def _csv_chunks(request: Request, f: Filters, batch: int = 5000) -> AsyncI
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
-    after: str | None = None
+    after: Any = None
     while True:
         rows, after = await run_in_threadpool(ss.export_batch, store, f.query, CSV_COLUMNS, batch, after,
                                               _TEXT)  # text cells never start a formula
