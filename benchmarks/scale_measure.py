@@ -75,10 +75,11 @@ def sql_groupby(db: str, dialect: str) -> dict[str, Any]:
 
 
 def sql_csv(db: str, dialect: str) -> dict[str, Any]:
-    """Baseline for the export: the same columns and rows straight out of the database's own client."""
+    """Baseline for the export: the same columns and rows in the same order (SQLite: rowid, PostgreSQL: id)
+    straight out of the database's own client."""
     cols = ", ".join(f'"{c}"' for c in CSV_COLUMNS)
-    neg = "NOT negated" if dialect == "sqlite" else "negated IS FALSE"
-    sql = f"SELECT {cols} FROM claims WHERE {neg} AND superseded_by IS NULL ORDER BY id"
+    neg, order = ("NOT negated", "rowid") if dialect == "sqlite" else ("negated IS FALSE", "id")
+    sql = f"SELECT {cols} FROM claims WHERE {neg} AND superseded_by IS NULL ORDER BY {order}"
     res = timed(_sql_cmd(db, dialect, sql, csv=True))
     return {**res, "tool": "sqlite3 -csv" if dialect == "sqlite" else "psql \\copy"}
 
@@ -149,6 +150,7 @@ def queue_depth(db: str) -> dict[str, dict[str, Any]]:
     from survindex.store import search as ss
     from survindex.web import views
     from survindex.web.params import Filters, Page
+    from survindex.web.state import DataCache
 
     store = open_store(db, migrate=False)
     with store.engine.connect() as c:
@@ -172,9 +174,11 @@ def queue_depth(db: str) -> dict[str, dict[str, Any]]:
         with store.engine.connect() as c:
             c.execute(text(stmt), params).all()
 
+    cache = DataCache(store)  # as the app has it: the count from the claims' columns, loaded at start
+    cache.columns.at(cache.version())
     out = {
         "claims": {"seconds": _best(lambda: views.review_queue(store, Filters({}, ss.ClaimQuery()), Page(50, 0),
-                                                                after)), "depth": n},
+                                                                after, cache)), "depth": n},
         "claims_sql": {"seconds": _best(lambda: sql(plain, {"c": last[0], "i": last[1]}))},
         "cases": {"seconds": _best(lambda: sc.list_cases(store, sc.CaseFilter(pending=True), 50,
                                                          after=(clast[0], clast[1], clast[2]))), "depth": ncase},

@@ -151,3 +151,23 @@ def test_documents_found_newest_first_however_many_match(tmp_path_factory: Any, 
     monkeypatch.setattr(ss, "WALK_DOCUMENTS", walk)
     assert [r["id"] for r in ss.search_documents(store, q, limit=5)] == newest[:5]
     store.close()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(claim_st, max_size=30), st.lists(query_st, min_size=1, max_size=3))
+def test_review_queue_counts_from_the_columns(tmp_path_factory: Any, claims: list[Claim],
+                                              queries: list[ss.ClaimQuery]) -> None:
+    from survindex.web import views
+    from survindex.web.params import Filters, Page
+    from survindex.web.state import DataCache
+
+    store = _store(str(tmp_path_factory.mktemp("q") / "q.db"), claims)
+    cache = DataCache(store)
+    cache.columns.at(cache.version())
+    for query in queries:
+        for each in (policy.public(), policy.EVERYTHING):
+            with policy.applied(each):
+                f = Filters({}, query)
+                assert views.review_queue(store, f, Page(5, 0), cache=cache)["total"] == \
+                    views.review_queue(store, f, Page(5, 0))["total"], (query, each.name)
+    store.close()

@@ -111,3 +111,13 @@ def test_claim_store_claim_roundtrip(tmp_path_factory: pytest.TempPathFactory, c
     unique = {c.id: c for c in claims}
     assert {c.id: c for c in store.claims()} == unique
     store.close()
+
+
+def test_an_old_sqlite_library_is_refused_with_the_reason() -> None:
+    from survindex.store.core import _check_sqlite
+    from survindex.store.safety import StorageError
+
+    with pytest.raises(StorageError, match=r"needs SQLite 3\.38 or later; this Python uses SQLite 3\.31\.1"):
+        _check_sqlite((3, 31, 1))
+    _check_sqlite((3, 38, 0))
+    _check_sqlite()  # the library this Python links

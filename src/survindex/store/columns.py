@@ -218,8 +218,11 @@ class ClaimColumns:
         snap = self.at(version, wait=False)
         if snap is None:
             return None
-        places = self._matches(snap, query.q) if query.q else np.flatnonzero(snap.present)
-        places = places[_mask(snap, query, shown, places)]
+        if query.q:
+            places = self._matches(snap, query.q)
+            places = places[_mask(snap, query, shown, places)]
+        else:
+            places = np.flatnonzero(_mask(snap, query, shown, None))
         facets = {}
         for col in columns:
             counts = np.bincount(snap.codes[col][places] + 1, minlength=len(snap.names[col]) + 1)[1:]
@@ -246,40 +249,50 @@ class ClaimColumns:
         return places[(places < len(snap.present))]
 
 
-def _mask(snap: Snapshot, query: Any, shown: tuple[str, ...] | None, places: np.ndarray) -> np.ndarray:
-    """Which of ``places`` the query's filters keep (``store.Store._where`` and ``search.conditions``)."""
+def _mask(snap: Snapshot, query: Any, shown: tuple[str, ...] | None, places: np.ndarray | None) -> np.ndarray:
+    """Which of ``places`` (None: every claim's place) the query's filters keep (``store.Store._where`` and
+    ``search.conditions``). A value filter looks each code up in a table of the wanted codes (``np.isin`` sorted
+    a million codes: 14 ms)."""
     f = query.filter
-    keep: np.ndarray = snap.present[places].copy()
 
-    def one_of(col: str, values: Any) -> None:
-        nonlocal keep
-        wanted = [snap.code(col, v) for v in ((values,) if isinstance(values, str) else values)]
-        keep &= np.isin(snap.codes[col][places], wanted)
+    def col(a: np.ndarray) -> np.ndarray:
+        return a if places is None else a[places]
 
-    for col in ("status", "kind"):
-        if getattr(f, col):
-            one_of(col, getattr(f, col))
-    for col in ("country", "supplier", "supplier_country", "technology", "financier"):
-        if getattr(f, col) is not None:
-            one_of(col, (getattr(f, col),))
-    year = snap.year[places]
-    if f.year_from is not None:
-        keep &= (year != NO_YEAR) & (year >= f.year_from)
-    if f.year_to is not None:
-        keep &= (year != NO_YEAR) & (year <= f.year_to)
+    keep: np.ndarray = col(snap.present).copy()
+
+    def wanted(name: str, values: Any) -> np.ndarray:
+        """The column's values are among ``values`` (a NULL never is)."""
+        table = np.zeros(len(snap.names[name]) + 1, dtype=bool)  # at code + 1: NULL (-1) at 0
+        for v in (values,) if isinstance(values, str) else values:
+            if (code := snap.code(name, v)) >= 0:
+                table[code + 1] = True
+        found: np.ndarray = table[col(snap.codes[name]) + 1]
+        return found
+
+    for name in ("status", "kind"):
+        if getattr(f, name):
+            keep &= wanted(name, getattr(f, name))
+    for name in ("country", "supplier", "supplier_country", "technology", "financier"):
+        if getattr(f, name) is not None:
+            keep &= wanted(name, (getattr(f, name),))
+    if f.year_from is not None or f.year_to is not None:
+        year = col(snap.year)
+        if f.year_from is not None:
+            keep &= (year != NO_YEAR) & (year >= f.year_from)
+        if f.year_to is not None:
+            keep &= (year != NO_YEAR) & (year <= f.year_to)
     if f.min_confidence is not None:
-        keep &= snap.confidence[places] >= f.min_confidence
+        keep &= col(snap.confidence) >= f.min_confidence
     if not f.include_negated:
-        keep &= ~snap.negated[places]
+        keep &= ~col(snap.negated)
     if not f.include_superseded:
-        keep &= ~snap.superseded[places]
+        keep &= ~col(snap.superseded)
     if shown is not None:
-        one_of("status", shown)
+        keep &= wanted("status", shown)
     if query.countries is not None:
-        one_of("country", query.countries)
+        keep &= wanted("country", query.countries)
     if query.exclude_countries is not None:
-        country = snap.codes["country"][places]
-        keep &= (country == -1) | ~np.isin(country, [snap.code("country", c) for c in query.exclude_countries])
+        keep &= ~wanted("country", query.exclude_countries)
     return keep
 
 

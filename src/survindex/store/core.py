@@ -132,6 +132,7 @@ class Store:
         self.engine: Engine = create_engine(url, future=True, connect_args=args, **_pool_args(url))
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
+            _check_sqlite()
             event.listen(self.engine, "connect", safety.read_pragmas if read_only else _sqlite_pragmas)
         safety.install(self.engine, self.url_safe)
 
@@ -527,6 +528,20 @@ class Store:
         with self.engine.connect() as c:
             return {t.name: int(c.execute(select(func.count()).select_from(t)).scalar_one())
                     for t in (s.documents, s.claims, s.entities, s.audit_log, s.errors)}
+
+
+SQLITE_MIN = (3, 38)  # JSON ``->`` (store.aggregates), FTS5
+
+
+def _check_sqlite(version: tuple[int, ...] | None = None) -> None:
+    """Refuse, with the reason, a SQLite library older than ``SQLITE_MIN`` (Python links the system's)."""
+    import sqlite3
+
+    found = version or sqlite3.sqlite_version_info
+    if found[:2] < SQLITE_MIN:
+        raise safety.StorageError(f"survindex needs SQLite {'.'.join(map(str, SQLITE_MIN))} or later; this Python "
+                                  f"uses SQLite {'.'.join(map(str, found))} (upgrade the system's libsqlite3, or "
+                                  "give a postgresql:// URL)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -28,7 +28,8 @@ _PG_STATES = {"53100": "the disk is full", "53200": "the server is out of memory
 
 
 class StorageError(RuntimeError):
-    """The database cannot be written (full disk, I/O error, read-only). The transaction was rolled back."""
+    """The database cannot be written (full disk, I/O error, read-only; the transaction was rolled back) or used
+    (a SQLite library too old)."""
 
 
 def classify(exc: BaseException) -> str | None:

@@ -290,9 +290,18 @@ def corrections(store: Store, page: Page) -> dict[str, Any]:
          for k in ("at", "actor", "action", "object_id", "before", "after", "reason")} for r in rows]}
 
 
-def review_queue(store: Store, filters: Filters, page: Page, after: str | None = None) -> dict[str, Any]:
+def _count(store: Store, query: ss.ClaimQuery, cache: DataCache | None) -> int:
+    """``search.count``, from the claims' columns in memory when they can answer it."""
+    found = cache.columns.summary(cache.version(), query, policy.current().statuses, ()) if cache else None
+    return found.total if found is not None else ss.count(store, query)
+
+
+def review_queue(store: Store, filters: Filters, page: Page, after: str | None = None,
+                 cache: DataCache | None = None) -> dict[str, Any]:
     """The queue: unreviewed claims (or the status filtered on), most confident first. ``after`` (the ``next``
-    cursor of the previous page) pages by key, so any depth costs the same; ``offset`` still works for links."""
+    cursor of the previous page) pages by key, so any depth costs the same; ``offset`` still works for links.
+    The count comes from the claims' columns in ``cache`` when they hold it (a SQL count of 400,000 unreviewed
+    claims takes 30-100 ms)."""
     q = filters.query
     if q.filter.status is None:
         q = ss.ClaimQuery(filter=ClaimFilter(**{**q.filter.__dict__, "status": "unreviewed"}), q=q.q,
@@ -301,7 +310,7 @@ def review_queue(store: Store, filters: Filters, page: Page, after: str | None =
         rows, nxt = ss.review_page(store, q, page.limit, after)
     else:
         rows, nxt = ss.claim_rows(store, q, page.limit, page.offset, order="review"), None
-    return {"title": "Review queue", "params": filters.params, "total": ss.count(store, q),
+    return {"title": "Review queue", "params": filters.params, "total": _count(store, q, cache),
             "limit": page.limit, "offset": page.offset, "after": after, "next": nxt,
             "claims": [claim_summary(r) for r in rows],
             "vocabulary": {"technologies": list(vocabulary().technologies), "stages": list(vocabulary().stages)}}

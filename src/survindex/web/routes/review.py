@@ -24,7 +24,8 @@ def queue(request: Request, f: FiltersDep, p: PageDep) -> Response:
     """The claim review queue (editors): unreviewed claims one by one, most confident first."""
     require_page(request, "editor")
     after = request.query_params.get("after")
-    return page(request, "review.html", views.review_queue(app_state(request).store, f, p, after))
+    state = app_state(request)
+    return page(request, "review.html", views.review_queue(state.store, f, p, after, state.cache))
 
 
 def apply_review(store: Store, claim_id: str, data: dict[str, Any], actor: str) -> int:
