@@ -107,3 +107,37 @@ def test_sql_aggregates_on_both_databases(any_db: str) -> None:
     assert pure["targeted"]["by_vendor_country"] == {"HUN": 1, "ISR": 1}
     assert pure["targeted"]["countries_detail"]["KEN"]["regime_source"] == "electoral_autocracy"
     store.close()
+
+
+def test_parallel_reads_see_one_state_of_the_data(any_db: str) -> None:
+    """The index's reads run on several connections; a claim added while they run is seen by all of them or by
+    none (PostgreSQL: one exported snapshot; SQLite: read again in one transaction when the data moved)."""
+    import threading
+
+    from survindex.store.aggregates import _together
+
+    store = open_store(any_db)
+    with store.transaction() as c:
+        c.execute(sa.insert(s.documents).values(id="doc-0", text="x", meta={}, ingested_at="2024"))
+
+    def claim(country: str) -> Claim:
+        return Claim(doc_id="doc-0", kind="deployment", quote=f"Cameras in {country}.", extractor="t",
+                     extractor_version="1", country=country, status="accepted")
+
+    store.put_claims([claim("KEN")])
+    count = sa.select(sa.func.count()).select_from(s.claims)
+    first_read = threading.Event()
+
+    def before(conn: Any) -> int:
+        n = int(conn.execute(count).scalar_one())
+        first_read.set()
+        return n
+
+    def after(conn: Any) -> int:
+        first_read.wait(10)
+        store.put_claims([claim("PAK")])  # lands between the two reads (the same claim again when read once more)
+        return int(conn.execute(count).scalar_one())
+
+    got = _together(store, {"before": before, "after": after})
+    assert got["before"] == got["after"]
+    store.close()

@@ -290,11 +290,20 @@ def _index(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], s
     _add_targeted(result, targeted_groups, ref, day.year)
     if figures:
         years = {c.year for c in reach if c.year is not None and c.year < day.year}
-        # published figures compare mass figures only: the indexes of earlier years skip the targeted section
-        then = {y: _index(source, (), date(y, 12, 31), ref, False) for y in sorted(years)}
+        # published figures compare mass figures only
+        then = {y: _compared(source, date(y, 12, 31), ref) for y in sorted(years)}
         result["published_figures"] = published_figures(reach, result, then)
         result["headlines"] = headlines(result, ref)
     return result
+
+
+def _compared(source: Callable[[date | None, Reference], tuple[_Acc, list[Claim], set[str]]], as_of: date,
+              ref: Reference) -> dict[str, Any]:
+    """The part of the index as of ``as_of`` that published figures are compared with (``figures._computed``)."""
+    acc, _reach, claimed_members = source(as_of, ref)
+    return {"countries": len(acc.countries), "by_supplier": _counts(acc.by["by_supplier"]),
+            "by_supplier_country": _counts(acc.by["by_supplier_country"]),
+            "bri": _bri(acc, ref.bri_members(as_of) | claimed_members)}
 
 
 def _add_targeted(result: dict[str, Any], groups: Iterable[targeted.Group], ref: Reference, year: int) -> None:

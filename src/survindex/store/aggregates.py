@@ -5,10 +5,14 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, func, literal, or_, select
+from sqlalchemy import Connection, Text, and_, cast, func, literal, or_, select, text
 
 from survindex.index.acc import contractor
 from survindex.index.aggregates import UNDATED, Aggregates
@@ -121,8 +125,9 @@ def _targeted(conn: Connection, where: list[Any]) -> list[Group]:
 
 def index_aggregates(store: Store, status: str = "accepted", min_confidence: float | None = None,
                      as_of: date | None = None) -> Aggregates:
-    """The counted claims grouped by what the index counts (see ``Aggregates``): a handful of GROUP BY queries
-    in one read transaction, each returning at most (countries x keys) rows."""
+    """The counted claims grouped by what the index counts (see ``Aggregates``): a handful of GROUP BY queries,
+    each returning at most (countries x keys) rows, run two at a time on their own connections (the database
+    works on both cores; at 1M claims 1.8 -> 1.0 s) over one state of the data (``_together``)."""
     c = s.claims.c
     where = counted(status, min_confidence, as_of)
     v = vocabulary()
@@ -130,23 +135,68 @@ def index_aggregates(store: Store, status: str = "accepted", min_confidence: flo
     mass = or_(c.technology.is_(None), c.technology.not_in(targeted))  # targeted surveillance: its own section
     dep = [*where, c.kind == "deployment", c.country.is_not(None), mass]
     earliest = func.min(func.coalesce(c.year, UNDATED))
-    with store.engine.connect() as conn:
-        countries, techs, years = _deployments(conn, dep)
-        sups = _suppliers(conn, dep, earliest)
-        cases = _cases(conn, dep, earliest)
-        fin_year = func.coalesce(c.year, UNDATED)
-        project = func.coalesce(c.case_id, c.doc_id)
-        financing = _rows(conn, select(c.financier, project, c.country, fin_year, func.max(c.amount_usd))
-                          .where(*where, c.kind == "financing", c.country.is_not(None), c.technology.is_not(None),
-                                 c.technology != "")
-                          .group_by(c.financier, project, c.country, fin_year))
-        members = _rows(conn, select(c.country, c.subject, earliest)
-                        .where(*where, c.kind == "membership", c.country.is_not(None), c.country != "")
-                        .group_by(c.country, c.subject))
+    fin_year = func.coalesce(c.year, UNDATED)
+    project = func.coalesce(c.case_id, c.doc_id)
+    reads: dict[str, Callable[[Connection], Any]] = {  # the longest first
+        "targeted": lambda conn: _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)]),
+        "suppliers": lambda conn: _suppliers(conn, dep, earliest),
+        "deployments": lambda conn: _deployments(conn, dep),
+        "cases": lambda conn: _cases(conn, dep, earliest),
+        "financing": lambda conn: _rows(conn, select(c.financier, project, c.country, fin_year,
+                                                     func.max(c.amount_usd))
+                                        .where(*where, c.kind == "financing", c.country.is_not(None),
+                                               c.technology.is_not(None), c.technology != "")
+                                        .group_by(c.financier, project, c.country, fin_year)),
+        "members": lambda conn: _rows(conn, select(c.country, c.subject, earliest)
+                                      .where(*where, c.kind == "membership", c.country.is_not(None),
+                                             c.country != "")
+                                      .group_by(c.country, c.subject)),
         # sorted here: ORDER BY id makes SQLite walk every accepted claim in id order to find a handful (1.3 s)
-        reach = sorted(map(_row_claim, conn.execute(select(s.claims).where(*where, c.kind == "supplier_reach"))),
-                       key=lambda claim: claim.id)
-        spied = _targeted(conn, [*where, c.kind == "deployment", c.technology.in_(targeted)])
-    return Aggregates(countries=countries, technologies=techs, suppliers=sups, years=years, cases=cases,
-                      financing=financing,
-                      members=members, reach=reach, targeted=spied)
+        "reach": lambda conn: sorted(map(_row_claim, conn.execute(select(s.claims).where(
+            *where, c.kind == "supplier_reach"))), key=lambda claim: claim.id),
+    }
+    got = _together(store, reads)
+    countries, techs, years = got["deployments"]
+    return Aggregates(countries=countries, technologies=techs, suppliers=got["suppliers"], years=years,
+                      cases=got["cases"], financing=got["financing"], members=got["members"], reach=got["reach"],
+                      targeted=got["targeted"])
+
+
+_SNAPSHOT = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+
+
+def _together(store: Store, reads: dict[str, Callable[[Connection], Any]], workers: int = 2) -> dict[str, Any]:
+    """Each read on its own connection, ``workers`` at a time, all over one state of the data: on PostgreSQL
+    every connection imports the snapshot of the first (``pg_export_snapshot``, as ``pg_dump -j`` does); on SQLite,
+    when a review or an import landed meanwhile (``search.data_version`` moved), everything is read again in one
+    transaction."""
+    from survindex.store.search import data_version
+
+    def one_transaction() -> dict[str, Any]:
+        with store.engine.connect() as conn:
+            return {name: read(conn) for name, read in reads.items()}
+
+    if store.dialect not in ("sqlite", "postgresql"):
+        return one_transaction()
+    with ExitStack() as stack:
+        snapshot = None
+        if store.dialect == "postgresql":
+            lead = stack.enter_context(store.engine.connect()).execution_options(isolation_level="REPEATABLE READ")
+            snapshot = str(lead.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+            if not _SNAPSHOT.fullmatch(snapshot):
+                return one_transaction()
+        before = data_version(store) if store.dialect == "sqlite" else None
+
+        def run(read: Callable[[Connection], Any]) -> Any:
+            with store.engine.connect() as conn:
+                if snapshot is not None:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                    conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                return read(conn)
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="survindex-index") as pool:
+            futures = {name: pool.submit(run, read) for name, read in reads.items()}
+            got = {name: f.result() for name, f in futures.items()}
+    if before is not None and data_version(store) != before:
+        return one_transaction()
+    return got
