@@ -166,3 +166,22 @@ def test_page_fragments_are_made_with_their_data_and_kept_out_of_json(db_path: s
     assert 'data-figure="accepted">1<' in page and 'href="/supplier/Huawei">Huawei</a>' in page
     assert 'data-figure="accepted_deployments">1<' in anon.get("/").text
     assert "eddie" in editor.get("/country/KEN").text and "eddie" not in page
+
+
+def test_cached_claim_rows_render_as_the_table_does(tmp_path: Path) -> None:
+    """A profile's first claims keep their rendered rows; a page from them equals the table rendered row by row,
+    and its JSON twin carries no markup."""
+    db = str(tmp_path / "r.db")
+    _accept_all(db)
+    store = open_store(db)
+    cache = DataCache(store)
+    first = views.country(store, cache, "KEN", views.Page(5, 0))
+    again = views.country(store, cache, "KEN", views.Page(5, 0))  # the rows' HTML kept from the first
+    plain = render.environment().from_string('{% from "_macros.html" import claims_table %}'
+                                             "{{ claims_table(claims) }}").render(claims=first["claims"])
+    table = render.environment().from_string('{% from "_macros.html" import claims_table %}'
+                                             "{{ claims_table(claims, rows_html=html) }}")
+    assert first["claims"] and str(again["claims_html"]) == str(first["claims_html"])
+    assert table.render(claims=first["claims"], html=first["claims_html"]) == plain
+    assert "claims_html" not in render.public_data(first)
+    store.close()

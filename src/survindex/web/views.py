@@ -6,6 +6,8 @@ import logging
 import threading
 from typing import Any
 
+from markupsafe import Markup
+
 from survindex import policy
 from survindex.model import vocabulary
 from survindex.store import ClaimFilter, NotFound, Store
@@ -16,7 +18,7 @@ from survindex.web.highlight import highlight
 from survindex.web.map import world_map
 from survindex.web.names import country_facts, country_name
 from survindex.web.params import Filters, Page
-from survindex.web.render import fragment
+from survindex.web.render import environment, fragment
 from survindex.web import targeted
 from survindex.web.state import DataCache, Tag
 
@@ -128,7 +130,17 @@ def _with_page(store: Store, cached: dict[str, Any], query: ss.ClaimQuery, page:
     rows = head[page.offset:end] if end <= len(head) or len(head) < HEAD else \
         ss.claim_rows(store, query, page.limit, page.offset, order="review", columns=_LIST_COLS)
     return {**{k: v for k, v in cached.items() if k != "head"}, "claims": [claim_summary(r) for r in rows],
-            "limit": page.limit, "offset": page.offset}
+            "claims_html": Markup("".join(map(_row_html, rows))), "limit": page.limit, "offset": page.offset}
+
+
+def _row_html(row: dict[str, Any]) -> str:
+    """A claim's row of a claims table (``_macros.html``), kept on the row: a cached profile's or search's first
+    claims are rendered once, not on every page that lists them."""
+    html: str | None = row.get("_html")
+    if html is None:
+        html = row["_html"] = str(environment().get_template("_macros.html").module.claim_row(  # type: ignore[attr-defined]
+            claim_summary(row)))
+    return html
 
 
 def country(store: Store, cache: DataCache, iso3: str, page: Page) -> dict[str, Any]:
