@@ -154,11 +154,12 @@ WARM_COUNTRIES = 64  # the largest countries, whose profiles take longest to com
 
 
 def warm_countries(store: Store, cache: DataCache, limit: int = WARM_COUNTRIES) -> list[str]:
-    """Compute the profiles of the ``limit`` countries with the most claims (the current policy's), so that their
-    first visitors do not wait for them; returns their codes."""
+    """Compute the profiles of the ``limit`` countries with the most claims (the current policy's) with the rows
+    of their first claims' table, so that their first visitors do not wait for them; returns their codes."""
     top = [str(iso) for iso, _ in ss.facet(store, ss.ClaimQuery(), "country", limit=limit)]
     for iso3 in top:
-        country_profile(store, cache, iso3)
+        for row in country_profile(store, cache, iso3)["head"]:
+            _row_html(row)
     return top
 
 
