@@ -117,18 +117,13 @@ def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
     return out
 
 
-def finish(site: Site, row_files: list[Path]) -> None:
-    """After every country's cases: ``cases.html`` and the ``cases`` download (rows streamed from the files the
-    countries' cases were written to, which are then removed)."""
-    from survindex.export import write_many
-
+def finish(site: Site) -> None:
+    """After every country's cases: ``cases.html`` (``downloads.CaseDownloads`` writes the download)."""
     site.render("cases.html", "cases.html", cases=sorted(site.cases.values(), key=order))
-    site.resources += write_many(site.out / "data", _rows(row_files), case_schema())
-    for f in row_files:
-        f.unlink(missing_ok=True)
 
 
-def _rows(files: list[Path]) -> Iterator[dict[str, Any]]:
+def read_rows(files: list[Path]) -> Iterator[dict[str, Any]]:
+    """The cases download's rows from the files the countries' cases were written to."""
     for path in files:
         with open(path, encoding="utf-8") as f:
             for line in f:

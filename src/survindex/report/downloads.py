@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from survindex.report.site import Site
 
 DATA = "data"
+# a download in every format by two processes, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
+FORMAT_GROUPS = (("xlsx", "csv"), ("json", "geojson", "parquet"))
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,6 @@ class Work:
     def __enter__(self) -> "Work":
         from survindex.report import targeted_pages
 
-        # two reads of the claims, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
-        groups = [("xlsx", "csv"), ("json", "geojson", "parquet")]
         if not self.workers:
             write_claims(self.spec, tuple(FORMATS))
             self.cases = countries_with_cases(self.site, targeted_pages.countries(self.site), 0)
@@ -139,8 +139,9 @@ class Work:
             return self
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         submit: Any = self.pool.submit
-        self.futures += [submit(write_claims, self.spec, group) for group in groups]
-        for part, isos in enumerate(_chunks(self.site, 2 * self.workers)):
+        self.futures += [submit(write_claims, self.spec, group) for group in FORMAT_GROUPS]
+        # small parts, largest first: the last to finish keeps one process waiting for less time
+        for part, isos in enumerate(_chunks(self.site, 4 * self.workers)):
             self.futures.append(submit(render_countries, self.spec, isos, part))
             self.case_files.append(case_file(self.spec.out, part))
         return self
@@ -156,6 +157,42 @@ class Work:
     def resources(self) -> list[Resource]:
         return [Resource(path=self.spec.out / DATA / f"{CLAIM_SCHEMA.name}.{m.EXTENSION}", schema=CLAIM_SCHEMA,
                          format=fmt, mediatype=m.MEDIATYPE) for fmt, m in FORMATS.items()]
+
+
+def write_cases(out: Path, files: list[Path], formats: tuple[str, ...]) -> list[Resource]:
+    """The cases download in ``formats`` from the rows the countries' cases were written to."""
+    from survindex.report.cases import case_schema, read_rows
+
+    return write_many(out / DATA, read_rows(files), case_schema(), formats)
+
+
+class CaseDownloads:
+    """The cases download written by ``workers`` processes (one group of formats each) while this one goes on;
+    its resources, in the order of ``FORMATS``, once the block ends. The row files are removed then."""
+
+    def __init__(self, out: Path, files: list[Path], workers: int) -> None:
+        self.out, self.files, self.workers = out, files, workers
+        self.resources: list[Resource] = []
+
+    def __enter__(self) -> "CaseDownloads":
+        if self.workers:
+            self.pool = ProcessPoolExecutor(min(self.workers, len(FORMAT_GROUPS)),
+                                            mp_context=multiprocessing.get_context("spawn"))
+            self.futures = [self.pool.submit(write_cases, self.out, self.files, g) for g in FORMAT_GROUPS]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.workers:
+                self.resources = write_cases(self.out, self.files, tuple(FORMATS))
+            else:
+                found = [r for f in self.futures for r in f.result()]
+                self.resources = sorted(found, key=lambda r: list(FORMATS).index(r.format))
+        finally:
+            if self.workers:
+                self.pool.shutdown(cancel_futures=True)
+            for f in self.files:
+                f.unlink(missing_ok=True)
 
 
 def data_package(site: Site, claim_resources: list[Resource]) -> None:

@@ -174,9 +174,11 @@ def build_site(store: Store, out: Path, *, status: str = "accepted", min_confide
     rows = out / downloads.DATA / ".cases-none.jsonl"
     with open(rows, "w", encoding="utf-8") as f:  # cases without a country
         site.set_cases([*work.cases, *cases.country_cases(site, None, f)])
-    for job in pages.profile_jobs(site):  # supplier and technology pages list their cases
-        job()
-    cases.finish(site, [*work.case_files, rows])
+    with downloads.CaseDownloads(out, [*work.case_files, rows], workers) as case_downloads:
+        for job in pages.profile_jobs(site):  # supplier and technology pages list their cases
+            job()
+        cases.finish(site)
+    site.resources += case_downloads.resources
     downloads.data_package(site, work.resources())
     return out / "index.html"
 

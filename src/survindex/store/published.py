@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, case, func, or_, select, type_coerce
+from sqlalchemy import Text, case, exists, func, or_, select, type_coerce
 
 from survindex.model import CLAIM_FIELDS, Document
 from survindex.store import schema as s
@@ -151,8 +151,7 @@ class Selection:
     def documents(self) -> Iterator[Document]:
         """The documents of the counted claims (without their text), by title and id."""
         d = s.documents.c
-        ids = select(s.claims.c.doc_id).where(*self.where())
-        q = (select(d.id, *(d[c] for c in _DOC_COLS)).where(d.id.in_(ids))
+        q = (select(d.id, *(d[c] for c in _DOC_COLS)).where(self._cited())
              .order_by(func.coalesce(d.title, ""), d.id))
         with self.store.engine.connect() as conn:
             for r in conn.execute(q.execution_options(yield_per=2000)):
@@ -160,10 +159,14 @@ class Selection:
                                published=r.published, meta=r.meta or {})
 
     def document_count(self) -> int:
-        ids = select(s.claims.c.doc_id).where(*self.where())
         with self.store.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(s.documents)
-                                    .where(s.documents.c.id.in_(ids))).scalar_one())
+            return int(conn.execute(select(func.count()).select_from(s.documents).where(self._cited())).scalar_one())
+
+    def _cited(self) -> Any:
+        """A document with a counted claim: asked of each document by its claims' doc_id index (listing the
+        documents of every counted claim first read 430,000 claim rows at 1M: 2.6 s -> 0.5 s)."""
+        c = s.claims.c
+        return exists().where(c.doc_id == s.documents.c.id, *self.where())
 
     def document(self, doc_id: str) -> Document | None:
         try:
