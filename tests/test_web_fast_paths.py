@@ -185,3 +185,17 @@ def test_cached_claim_rows_render_as_the_table_does(tmp_path: Path) -> None:
     assert table.render(claims=first["claims"], html=first["claims_html"]) == plain
     assert "claims_html" not in render.public_data(first)
     store.close()
+
+
+def test_a_sqlite_server_handles_few_requests_at_once(tmp_path: Path) -> None:
+    """On a SQLite file the work is Python under one GIL: a few threads, not anyio's 40 taking turns."""
+    import anyio.to_thread
+
+    from survindex.web.app import SQLITE_THREADS
+
+    db = str(tmp_path / "t.db")
+    seed(db)
+    with TestClient(app_for(db)) as c:
+        assert c.get("/").status_code == 200
+        tokens = c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)  # type: ignore[union-attr]
+    assert tokens == SQLITE_THREADS
