@@ -197,5 +197,6 @@ def test_a_sqlite_server_handles_few_requests_at_once(tmp_path: Path) -> None:
     seed(db)
     with TestClient(app_for(db)) as c:
         assert c.get("/").status_code == 200
-        tokens = c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)  # type: ignore[union-attr]
+        limiter = anyio.to_thread.current_default_thread_limiter
+        tokens = c.portal.call(lambda: limiter().total_tokens)  # type: ignore[union-attr]
     assert tokens == SQLITE_THREADS

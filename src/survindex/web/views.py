@@ -138,8 +138,8 @@ def _row_html(row: dict[str, Any]) -> str:
     claims are rendered once, not on every page that lists them."""
     html: str | None = row.get("_html")
     if html is None:
-        html = row["_html"] = str(environment().get_template("_macros.html").module.claim_row(  # type: ignore[attr-defined]
-            claim_summary(row)))
+        macros: Any = environment().get_template("_macros.html").module
+        html = row["_html"] = str(macros.claim_row(claim_summary(row)))
     return html
 
 
