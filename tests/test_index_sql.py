@@ -141,3 +141,13 @@ def test_parallel_reads_see_one_state_of_the_data(any_db: str) -> None:
     got = _together(store, {"before": before, "after": after})
     assert got["before"] == got["after"]
     store.close()
+
+
+def test_an_in_memory_database_is_read_on_one_connection() -> None:
+    store = open_store(":memory:")
+    with store.transaction() as c:
+        c.execute(sa.insert(s.documents).values(id="doc-0", text="x", meta={}, ingested_at="2024"))
+    store.put_claims([Claim(doc_id="doc-0", kind="deployment", quote="Cameras in Kenya.", extractor="t",
+                            extractor_version="1", country="KEN", technology="safe_city", status="accepted")])
+    assert compute_aggregates(index_aggregates(store), ref=REF)["countries"] == 1
+    store.close()

@@ -176,8 +176,8 @@ def _together(store: Store, reads: dict[str, Callable[[Connection], Any]], worke
         with store.engine.connect() as conn:
             return {name: read(conn) for name, read in reads.items()}
 
-    if store.dialect not in ("sqlite", "postgresql"):
-        return one_transaction()
+    if store.dialect not in ("sqlite", "postgresql") or store.engine.url.database in (None, "", ":memory:"):
+        return one_transaction()  # an in-memory SQLite database is another one on each thread's connection
     with ExitStack() as stack:
         snapshot = None
         if store.dialect == "postgresql":
