@@ -315,15 +315,14 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
     d = s.documents.c
     cols = [d.id, d.title, d.url, d.published, d.publisher, d.text]
     if store.dialect == "sqlite":
-        match = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m"
+        match, m = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m", _sqlite_match(q)
         with store.engine.connect() as c:
             many = c.execute(text(f"SELECT count(*) FROM ({match} LIMIT :n)"),
-                             {"m": _sqlite_match(q), "n": WALK_DOCUMENTS + 1}).scalar_one() > WALK_DOCUMENTS
+                             {"m": m, "n": WALK_DOCUMENTS + 1}).scalar_one() > WALK_DOCUMENTS
         # many matches: walk the documents newest first (the published index), asking the full-text index of
         # each until a page of them is found (not listing every match first: 8 ms for 25,000 documents)
-        sub = text(match).bindparams(m=_sqlite_match(q))
-        cond: Any = (text(f"EXISTS ({match} AND documents_fts.rowid = documents.rowid)").bindparams(m=_sqlite_match(q))
-                     if many else literal_column("documents.rowid").in_(sub))
+        cond: Any = (text(f"EXISTS ({match} AND documents_fts.rowid = documents.rowid)").bindparams(m=m) if many
+                     else literal_column("documents.rowid").in_(text(match).bindparams(m=m)))
     elif store.dialect == "postgresql":
         cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
     else:
