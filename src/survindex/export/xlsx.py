@@ -37,7 +37,7 @@ _STYLES = (f'<styleSheet {_NS}><fonts count="1"><font><sz val="11"/><name val="C
            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 
 
 def _letters(n: int) -> str:
@@ -50,7 +50,11 @@ def _letters(n: int) -> str:
 
 def _text_cell(ref: str, text: str) -> str:
     """A text cell as an inline string: always text, never a formula, whatever it starts with."""
-    text = _ILLEGAL.sub("\ufffd", text).translate(_ESCAPES)
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("\ufffd", text)
+    for char, entity in _ESCAPES:  # str.replace, not str.translate: 6x faster on a quote
+        if char in text:
+            text = text.replace(char, entity)
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -86,16 +86,35 @@ def _grouped(claims: Iterable[tuple[str, str, Claim, Document | None]]) -> Itera
         yield case_id, grp, [(claim, doc) for _, _, claim, doc in part]
 
 
+class Item(NamedTuple):
+    """A case's section on its country's case page."""
+
+    case: Case
+    sources: list[Source]
+    claims: list[Claim]
+    href: Callable[[str], str | None]
+
+
+class Source(NamedTuple):
+    """An independent source of a case with its strongest published quote."""
+
+    source: str
+    claims: int
+    quote: str
+    claim: str
+    url: str | None
+    published: str | None
+
+
 def _items(site: Site, cases: Iterable[tuple[str, str, Group]], rows: IO[str],
-           out: list[Listing]) -> Iterator[dict[str, Any]]:
+           out: list[Listing]) -> Iterator[Item]:
     for case_id, grp, group in cases:
         members = [member(c, doc) for c, doc in group]
         case = summarise(case_id, members[0].country, (grp,), members)
         rows.write(json.dumps(case_row(case), ensure_ascii=False) + "\n")
         out.append(listing(case))
         claims = {c.id: c for c, _ in group}
-        yield {"case": case, "sources": sources(group, members), "claims": list(claims.values()),
-               "href": partial(_claim_href, claims, "../")}
+        yield Item(case, sources(group, members), list(claims.values()), partial(_claim_href, claims, "../"))
 
 
 def _claim_href(claims: dict[str, Claim], root: str, claim_id: str) -> str | None:
@@ -103,7 +122,7 @@ def _claim_href(claims: dict[str, Claim], root: str, claim_id: str) -> str | Non
     return f"{root}countries/{c.country}.html#{c.id}" if c and c.country else None
 
 
-def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
+def sources(group: Group, members: list[Member]) -> list[Source]:
     """Independent sources of a case with their strongest published quote."""
     by: dict[str, list[tuple[Claim, Document | None]]] = {}
     for (c, doc), m in zip(group, members):
@@ -111,9 +130,8 @@ def sources(group: Group, members: list[Member]) -> list[dict[str, Any]]:
     out = []
     for key, pairs in sorted(by.items()):
         best, doc = max(pairs, key=lambda p: (p[0].confidence, len(p[0].quote), p[0].id))
-        out.append({"source": (doc.publisher if doc and doc.publisher else key), "claims": len(pairs),
-                    "quote": best.quote, "claim": best.id, "url": doc.url if doc else None,
-                    "published": doc.published if doc else None})
+        out.append(Source(doc.publisher if doc and doc.publisher else key, len(pairs), best.quote, best.id,
+                          doc.url if doc else None, doc.published if doc else None))
     return out
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from survindex.report.site import Site
 
 DATA = "data"
-# a download in every format by two processes, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
+# the cases download in every format by two processes, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
 FORMAT_GROUPS = (("xlsx", "csv"), ("json", "geojson", "parquet"))
 
 
@@ -139,7 +139,7 @@ class Work:
             return self
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         submit: Any = self.pool.submit
-        self.futures += [submit(write_claims, self.spec, group) for group in FORMAT_GROUPS]
+        self.futures.append(submit(write_claims, self.spec, tuple(FORMATS)))  # one read of the claims for all
         # small parts, largest first: the last to finish keeps one process waiting for less time
         for part, isos in enumerate(_chunks(self.site, 4 * self.workers)):
             self.futures.append(submit(render_countries, self.spec, isos, part))

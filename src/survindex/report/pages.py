@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from survindex.export import FORMATS
-from survindex.model import AIGS_CATEGORIES, vocabulary
+from survindex.model import AIGS_CATEGORIES, Claim, Document, vocabulary
 from survindex.report import charts, targeted_pages
 from survindex.report.map import locator_svg, overlay_svg, world_svg
 
@@ -54,9 +54,17 @@ def home(site: Site) -> None:
                                              for c in AIGS_CATEGORIES], "Countries per AIGS category"))
 
 
-def _claim_views(site: Site, iso3: str) -> Iterator[dict[str, Any]]:
+class ClaimView(NamedTuple):
+    """A claim as ``claim_item`` lists it (attributes, not a dict: Jinja reads an attribute first)."""
+
+    c: Claim
+    doc: Document | None
+    supplier_href: str | None
+
+
+def _claim_views(site: Site, iso3: str) -> Iterator[ClaimView]:
     for c, doc in site.selection.country_claims(iso3):
-        yield {"c": c, "doc": doc, "supplier_href": site.supplier_href(c.supplier or "") if c.supplier else None}
+        yield ClaimView(c, doc, site.supplier_href(c.supplier) if c.supplier else None)
 
 
 def country(site: Site, iso3: str) -> None:

@@ -25,6 +25,9 @@ _JSON_COLS = ("original", "evidence", "citations")
 _SHOWN = ("id", "doc_id", "kind", "status", "technology", "supplier", "supplier_resolved", "financier", "amount_usd",
           "year", "stage", "confidence", "quote", "location", "extractor", "extractor_version",
           "citations")  # on a country page
+_CASE = ("id", "doc_id", "case_id", "kind", "country", "technology", "supplier", "supplier_country", "deployer",
+         "financier", "flow_type", "amount", "currency", "amount_usd", "year", "stage", "status", "confidence",
+         "quote")  # what a case's summary (``report.cases.member``) and its section read
 
 
 def _json(value: Any, empty: type) -> Any:
@@ -86,33 +89,34 @@ class Selection:
                 return
             last = rows[-1].id
 
-    def case_claims(self, country: str | None, batch: int = 2000
-                    ) -> Iterator[tuple[str, str, Any, Document | None]]:
+    def case_claims(self, country: str | None, batch: int = 2000) -> Iterator[tuple[str, str, Any, Document | None]]:
         """The counted claims of ``country`` (None: of no country) that belong to a case, by case then claim id:
         (case id, the case's technology group, claim, its document without text), read by key ``batch`` at a
-        time."""
-        from survindex.store.core import _row_claim
+        time. A claim is a row with the fields a case's summary and section read as attributes (``_CASE``); each
+        document one object."""
         from survindex.store.keyset import after_key
 
         c, d = s.claims.c, s.documents.c
         cols = (*_DOC_COLS, "source", "duplicate_of")
-        q = (select(s.claims, s.cases.c.grp.label("case_grp"), *(d[col].label(f"doc_{col}") for col in cols))
+        q = (select(*(c[f] for f in _CASE), s.cases.c.grp.label("case_grp"),
+                    *(d[col].label(f"doc_{col}") for col in cols))
              .outerjoin(s.documents, d.id == c.doc_id).outerjoin(s.cases, s.cases.c.id == c.case_id)
              .where(*self.where(), c.case_id.is_not(None),
                     c.country.is_(None) if country is None else c.country == country)
              .order_by(c.case_id, c.id).limit(batch))
         last: tuple[str, str] | None = None
+        docs: dict[str, Document | None] = {}
         while True:
             with self.store.engine.connect() as conn:
                 page = q if last is None else q.where(after_key([(c.case_id, False), (c.id, False)], last))
                 rows = conn.execute(page).all()
             for r in rows:
-                doc = _doc(r)
-                if doc is not None:
-                    doc = Document(id=doc.id, text="", title=doc.title, url=doc.url, publisher=doc.publisher,
-                                   published=doc.published, meta=doc.meta, source=r.doc_source,
-                                   duplicate_of=r.doc_duplicate_of)
-                yield r.case_id, r.case_grp or "", _row_claim(r), doc
+                if r.doc_id not in docs:
+                    doc = _doc(r)
+                    docs[r.doc_id] = doc and Document(
+                        id=doc.id, text="", title=doc.title, url=doc.url, publisher=doc.publisher,
+                        published=doc.published, meta=doc.meta, source=r.doc_source, duplicate_of=r.doc_duplicate_of)
+                yield r.case_id, r.case_grp or "", r, docs[r.doc_id]
             if len(rows) < batch:
                 return
             last = (rows[-1].case_id, rows[-1].id)
