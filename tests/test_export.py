@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, Field, Schema, SchemaError, normalise, write_all
 from survindex.export import datapackage
 from survindex.export.rows import claim_rows
+from survindex.export.schema import text_of, to_text
 from survindex.model import Claim, Document
 
 SCHEMA = Schema(name="things", title="Things", geo_field="iso3", fields=(
@@ -51,6 +52,15 @@ def test_round_trip(fmt: str, data: list[dict[str, Any]]) -> None:
             expected = [{**r, "x": None} for r in expected]
             back = [{**r, "x": None} for r in back]
         assert back == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=rows)
+def test_cell_text_fast_paths_equal_to_text(data: list[dict[str, Any]]) -> None:
+    """The writers' per-field ``text_of`` gives the lexical form ``to_text`` defines (empty arrays, floats, ...)."""
+    for row in normalise(data, SCHEMA):
+        for field in SCHEMA.fields:
+            assert text_of(field)(row[field.name]) == to_text(field, row[field.name])
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def _safe(fd: Field) -> Callable[[Any], str]:
     text = text_of(fd)
     if fd.type != "string":
         return text
-    return lambda v: neutralise_text(text(v))
+    return lambda v: "" if v is None else neutralise_text(v if type(v) is str else str(v))
 
 
 class Writer:

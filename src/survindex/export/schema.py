@@ -122,7 +122,12 @@ def text_of(field: Field) -> Callable[[Any], str]:
         return lambda v: "" if v is None else v if type(v) is str else str(v)
     if t == "integer":
         return lambda v: "" if v is None else str(v)
-    return lambda v: to_text(field, v)
+    if t == "number":
+        return lambda v: "" if v is None else repr(v) if type(v) is float else to_text(field, v)
+    if t == "boolean":
+        return lambda v: "" if v is None else "true" if v else "false"
+    empty, kind = ("[]", list) if t == "array" else ("{}", dict)
+    return lambda v: "" if v is None else empty if type(v) is kind and not v else to_text(field, v)
 
 
 def batches(rows: Iterable[Row], schema: Schema, size: int = 2000) -> Iterator[list[dict[str, Any]]]:
