@@ -1,6 +1,6 @@
-"""The report's downloads and the work split between processes: the index per country (in this process), the
-claims in every format and the country pages (in worker processes, each reading the database in batches), then
-the data package over everything."""
+"""The report's downloads and the work split between processes: the claims in every format and the country
+pages (in worker processes, each reading the database in batches), the index per country and the cases download
+(in this process, the cases as the country pages' workers find them), then the data package over everything."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
 
 from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, country_rows, write_all, write_many
 from survindex.export import datapackage
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from survindex.report.site import Site
 
 DATA = "data"
-# the cases download in every format by two processes, the work about even: XLSX and CSV; JSON, GeoJSON and Parquet
-FORMAT_GROUPS = (("xlsx", "csv"), ("json", "geojson", "parquet"))
 
 
 @dataclass(frozen=True)
@@ -119,80 +118,78 @@ def _chunks(site: Site, parts: int) -> list[list[str]]:
 
 
 class Work:
-    """The claims downloads and the country pages with their cases, in ``workers`` processes while this one
-    renders the other pages (in this process, one after the other, with no workers). ``cases`` and
-    ``case_files`` hold the cases found once the work is done."""
+    """The claims downloads, started at once, and the country pages with their cases (``countries``), in
+    ``workers`` processes while this one renders the other pages (in this process, one after the other, with no
+    workers); ``case_downloads`` then writes the cases download here as each part of the countries comes in."""
 
-    def __init__(self, site: Site, spec: Spec, workers: int) -> None:
-        self.site, self.spec, self.workers = site, spec, workers
-        self.futures: list[Future[Any]] = []
-        self.cases: list[Any] = []
+    def __init__(self, spec: Spec, workers: int) -> None:
+        self.spec, self.workers = spec, workers
+        self.futures: list[Future[Any]] = []  # the claims downloads, then each part of the countries
         self.case_files: list[Path] = []
 
     def __enter__(self) -> "Work":
+        (self.spec.out / DATA).mkdir(parents=True, exist_ok=True)
+        if not self.workers:
+            write_claims(self.spec, tuple(FORMATS))
+            return self
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.futures.append(self.pool.submit(write_claims, self.spec, tuple(FORMATS)))  # one read for all formats
+        return self
+
+    def countries(self, site: Site) -> None:
+        """The country pages with their case pages, in parts of about the same size."""
         from survindex.report import targeted_pages
 
         if not self.workers:
-            write_claims(self.spec, tuple(FORMATS))
-            self.cases = countries_with_cases(self.site, targeted_pages.countries(self.site), 0)
+            self.futures.append(_done(countries_with_cases(site, targeted_pages.countries(site), 0)))
             self.case_files = [case_file(self.spec.out, 0)]
-            return self
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        submit: Any = self.pool.submit
-        self.futures.append(submit(write_claims, self.spec, tuple(FORMATS)))  # one read of the claims for all
+            return
         # small parts, largest first: the last to finish keeps one process waiting for less time
-        for part, isos in enumerate(_chunks(self.site, 4 * self.workers)):
-            self.futures.append(submit(render_countries, self.spec, isos, part))
+        for part, isos in enumerate(_chunks(site, 4 * self.workers)):
+            self.futures.append(self.pool.submit(render_countries, self.spec, isos, part))
             self.case_files.append(case_file(self.spec.out, part))
-        return self
+
+    def case_downloads(self, site: Site) -> list[Resource]:
+        """The cases download, written from each part's case rows as it comes in (in the parts' order, so the
+        same every time), then the cases of no country (rendered here); ``site`` lists every case after."""
+        from survindex.report.cases import case_schema, country_cases, read_rows
+
+        found: list[Any] = []
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for future, path in zip(self.futures[1:] if self.workers else self.futures, self.case_files):
+                found.extend(future.result())
+                yield from read_rows([path])
+            none = self.spec.out / DATA / ".cases-none.jsonl"
+            self.case_files.append(none)
+            with open(none, "w", encoding="utf-8") as f:
+                found.extend(country_cases(site, None, f))
+            yield from read_rows([none])
+
+        resources = write_many(self.spec.out / DATA, rows(), case_schema())
+        site.set_cases(found)
+        return resources
 
     def __exit__(self, *exc: object) -> None:
         try:
-            for f in self.futures:
-                self.cases += f.result() or []
+            if exc[0] is None:
+                for f in self.futures:
+                    f.result()
         finally:
             if self.workers:
                 self.pool.shutdown(cancel_futures=True)
+            for path in self.case_files:
+                path.unlink(missing_ok=True)
 
     def resources(self) -> list[Resource]:
         return [Resource(path=self.spec.out / DATA / f"{CLAIM_SCHEMA.name}.{m.EXTENSION}", schema=CLAIM_SCHEMA,
                          format=fmt, mediatype=m.MEDIATYPE) for fmt, m in FORMATS.items()]
 
 
-def write_cases(out: Path, files: list[Path], formats: tuple[str, ...]) -> list[Resource]:
-    """The cases download in ``formats`` from the rows the countries' cases were written to."""
-    from survindex.report.cases import case_schema, read_rows
-
-    return write_many(out / DATA, read_rows(files), case_schema(), formats)
-
-
-class CaseDownloads:
-    """The cases download written by ``workers`` processes (one group of formats each) while this one goes on;
-    its resources, in the order of ``FORMATS``, once the block ends. The row files are removed then."""
-
-    def __init__(self, out: Path, files: list[Path], workers: int) -> None:
-        self.out, self.files, self.workers = out, files, workers
-        self.resources: list[Resource] = []
-
-    def __enter__(self) -> "CaseDownloads":
-        if self.workers:
-            self.pool = ProcessPoolExecutor(min(self.workers, len(FORMAT_GROUPS)),
-                                            mp_context=multiprocessing.get_context("spawn"))
-            self.futures = [self.pool.submit(write_cases, self.out, self.files, g) for g in FORMAT_GROUPS]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if not self.workers:
-                self.resources = write_cases(self.out, self.files, tuple(FORMATS))
-            else:
-                found = [r for f in self.futures for r in f.result()]
-                self.resources = sorted(found, key=lambda r: list(FORMATS).index(r.format))
-        finally:
-            if self.workers:
-                self.pool.shutdown(cancel_futures=True)
-            for f in self.files:
-                f.unlink(missing_ok=True)
+def _done(value: Any) -> Future[Any]:
+    f: Future[Any] = Future()
+    f.set_result(value)
+    return f
 
 
 def data_package(site: Site, claim_resources: list[Resource]) -> None:

@@ -152,33 +152,31 @@ def copy_static(out: Path) -> None:
 def build_site(store: Store, out: Path, *, status: str = "accepted", min_confidence: float | None = None,
                as_of: date | None = None, progress: bool = True,
                log: Callable[[str], None] = lambda _m: None, workers: int | None = None) -> Path:
-    """Build the report into ``out``; returns the path of ``index.html``. The claims downloads and the country
-    pages are written by ``workers`` processes (default: 2 when there are more than 20,000 claims), each reading
-    the database in batches, while this one renders the other pages."""
+    """Build the report into ``out``; returns the path of ``index.html``. The claims downloads (started before
+    the index is computed) and the country pages are written by ``workers`` processes (default: 2 when there are
+    more than 20,000 claims), each reading the database in batches, while this one renders the other pages and
+    writes the cases download as the countries' cases come in."""
     sel = Selection(store, status, min_confidence, as_of)
     n = sel.count()
     log(f"{n} claims selected (status={status}, min_confidence={min_confidence}, as_of={as_of})")
-    agg = index_aggregates(store, status, min_confidence, as_of)
-    index = with_claim_ids(compute_aggregates(agg, as_of=as_of), sel.country_claim_ids())
-    site = Site(out=out, index=index, selection=sel, claim_count=n, status=status, min_confidence=min_confidence,
-                created=datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
-    out.mkdir(parents=True, exist_ok=True)
-    copy_static(out)
-    downloads.country_downloads(site, agg)
-    spec = downloads.Spec(store.url, status, min_confidence, as_of, out, site.created, n)
+    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     workers = (2 if n > 20_000 else 0) if workers is None else workers
-    with downloads.Work(site, spec, workers) as work:  # claims downloads; country pages with their cases
+    spec = downloads.Spec(store.url, status, min_confidence, as_of, out, created, n)
+    with downloads.Work(spec, workers) as work:  # the claims downloads start now
+        agg = index_aggregates(store, status, min_confidence, as_of)
+        index = with_claim_ids(compute_aggregates(agg, as_of=as_of), sel.country_claim_ids())
+        site = Site(out=out, index=index, selection=sel, claim_count=n, status=status, min_confidence=min_confidence,
+                    created=created)
+        copy_static(out)
+        downloads.country_downloads(site, agg)
+        work.countries(site)  # country pages with their cases
         jobs = pages.jobs(site, countries=False, profiles=False)
         for job in _progress(jobs, f"building report ({len(jobs)} pages here, the rest in workers)", progress):
             job()
-    rows = out / downloads.DATA / ".cases-none.jsonl"
-    with open(rows, "w", encoding="utf-8") as f:  # cases without a country
-        site.set_cases([*work.cases, *cases.country_cases(site, None, f)])
-    with downloads.CaseDownloads(out, [*work.case_files, rows], workers) as case_downloads:
-        for job in pages.profile_jobs(site):  # supplier and technology pages list their cases
-            job()
-        cases.finish(site)
-    site.resources += case_downloads.resources
+        site.resources += work.case_downloads(site)
+    for job in pages.profile_jobs(site):  # supplier and technology pages list their cases
+        job()
+    cases.finish(site)
     downloads.data_package(site, work.resources())
     return out / "index.html"
 
