@@ -16,25 +16,29 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from survindex.cases import Case, Member, summarise
-from survindex.model import Claim, Document
+from survindex.model import Document
 from survindex.report.map import locator_svg
 
 if TYPE_CHECKING:
     from survindex.report.site import Site
 
 
-def member(c: Claim, doc: Document | None) -> Member:
+# a claim as a case's section reads it: a row with the fields ``store.published.Selection.case_claims`` selects
+CaseClaim = Any
+
+
+def member(c: CaseClaim, doc: Document | None) -> Member:
     from survindex.store.cases import source_key
 
     src = source_key(doc.publisher, doc.url, doc.source, doc.duplicate_of or doc.id) if doc else c.doc_id
     return Member(claim_id=c.id, kind=c.kind, country=c.country, technology=c.technology, supplier=c.supplier,
-                  supplier_country=c.supplier_country, deployer=getattr(c, "deployer", None), financier=c.financier,
+                  supplier_country=c.supplier_country, deployer=c.deployer, financier=c.financier,
                   flow_type=c.flow_type, amount=c.amount, currency=c.currency, amount_usd=c.amount_usd, year=c.year,
                   stage=c.stage, status=c.status, confidence=c.confidence, quote=c.quote,
                   date=(doc.published if doc else None) or (str(c.year) if c.year else None), source=src)
 
 
-Group = list[tuple[Claim, Document | None]]
+Group = list[tuple[CaseClaim, Document | None]]
 
 
 class Listing(NamedTuple):
@@ -80,7 +84,7 @@ def case_page(iso3: str | None) -> str:
     return f"case/{iso3 or 'none'}.html"
 
 
-def _grouped(claims: Iterable[tuple[str, str, Claim, Document | None]]) -> Iterator[tuple[str, str, Group]]:
+def _grouped(claims: Iterable[tuple[str, str, CaseClaim, Document | None]]) -> Iterator[tuple[str, str, Group]]:
     """(case id, group, its claims) for consecutive claims of one case."""
     for (case_id, grp), part in itertools.groupby(claims, key=lambda t: (t[0], t[1])):
         yield case_id, grp, [(claim, doc) for _, _, claim, doc in part]
@@ -91,7 +95,7 @@ class Item(NamedTuple):
 
     case: Case
     sources: list[Source]
-    claims: list[Claim]
+    claims: list[CaseClaim]
     href: Callable[[str], str | None]
 
 
@@ -117,14 +121,14 @@ def _items(site: Site, cases: Iterable[tuple[str, str, Group]], rows: IO[str],
         yield Item(case, sources(group, members), list(claims.values()), partial(_claim_href, claims, "../"))
 
 
-def _claim_href(claims: dict[str, Claim], root: str, claim_id: str) -> str | None:
+def _claim_href(claims: dict[str, CaseClaim], root: str, claim_id: str) -> str | None:
     c = claims.get(claim_id)
     return f"{root}countries/{c.country}.html#{c.id}" if c and c.country else None
 
 
 def sources(group: Group, members: list[Member]) -> list[Source]:
     """Independent sources of a case with their strongest published quote."""
-    by: dict[str, list[tuple[Claim, Document | None]]] = {}
+    by: dict[str, Group] = {}
     for (c, doc), m in zip(group, members):
         by.setdefault(m.source, []).append((c, doc))
     out = []
@@ -136,7 +140,7 @@ def sources(group: Group, members: list[Member]) -> list[Source]:
 
 
 def finish(site: Site) -> None:
-    """After every country's cases: ``cases.html`` (``downloads.CaseDownloads`` writes the download)."""
+    """After every country's cases: ``cases.html`` (``downloads.Work.case_downloads`` wrote the download)."""
     site.render("cases.html", "cases.html", cases=sorted(site.cases.values(), key=order))
 
 
