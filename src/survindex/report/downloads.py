@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Iterator
 
 from survindex.export import CLAIM_SCHEMA, COUNTRY_SCHEMA, FORMATS, country_rows, write_all, write_many
 from survindex.export import datapackage
@@ -124,8 +124,9 @@ class Work:
 
     def __init__(self, spec: Spec, workers: int) -> None:
         self.spec, self.workers = spec, workers
-        self.futures: list[Future[Any]] = []  # the claims downloads, then each part of the countries
-        self.case_files: list[Path] = []
+        self.futures: list[Future[Any]] = []  # the claims downloads, with workers
+        self.parts: list[Future[Any]] = []  # the countries, each part's case listings
+        self.case_files: list[Path] = []  # each part's case rows
 
     def __enter__(self) -> "Work":
         (self.spec.out / DATA).mkdir(parents=True, exist_ok=True)
@@ -141,12 +142,12 @@ class Work:
         from survindex.report import targeted_pages
 
         if not self.workers:
-            self.futures.append(_done(countries_with_cases(site, targeted_pages.countries(site), 0)))
-            self.case_files = [case_file(self.spec.out, 0)]
+            self.parts.append(_done(countries_with_cases(site, targeted_pages.countries(site), 0)))
+            self.case_files.append(case_file(self.spec.out, 0))
             return
         # small parts, largest first: the last to finish keeps one process waiting for less time
         for part, isos in enumerate(_chunks(site, 4 * self.workers)):
-            self.futures.append(self.pool.submit(render_countries, self.spec, isos, part))
+            self.parts.append(self.pool.submit(render_countries, self.spec, isos, part))
             self.case_files.append(case_file(self.spec.out, part))
 
     def case_downloads(self, site: Site) -> list[Resource]:
@@ -157,7 +158,7 @@ class Work:
         found: list[Any] = []
 
         def rows() -> Iterator[dict[str, Any]]:
-            for future, path in zip(self.futures[1:] if self.workers else self.futures, self.case_files):
+            for future, path in zip(self.parts, self.case_files):
                 found.extend(future.result())
                 yield from read_rows([path])
             none = self.spec.out / DATA / ".cases-none.jsonl"
@@ -173,7 +174,7 @@ class Work:
     def __exit__(self, *exc: object) -> None:
         try:
             if exc[0] is None:
-                for f in self.futures:
+                for f in [*self.futures, *self.parts]:
                     f.result()
         finally:
             if self.workers:

@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from survindex.export import FORMATS
-from survindex.model import AIGS_CATEGORIES, Claim, Document, vocabulary
+from survindex.model import AIGS_CATEGORIES, Document, vocabulary
 from survindex.report import charts, targeted_pages
 from survindex.report.map import locator_svg, overlay_svg, world_svg
 
@@ -57,7 +57,7 @@ def home(site: Site) -> None:
 class ClaimView(NamedTuple):
     """A claim as ``claim_item`` lists it (attributes, not a dict: Jinja reads an attribute first)."""
 
-    c: Claim
+    c: Any  # a row with the fields a country page shows as attributes (``Selection.country_claims``)
     doc: Document | None
     supplier_href: str | None
 
