@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -96,7 +95,7 @@ class Item(NamedTuple):
     case: Case
     sources: list[Source]
     claims: list[CaseClaim]
-    href: Callable[[str], str | None]
+    links: dict[str, str]  # claim id -> its entry on its country's page (claims with a country)
 
 
 class Source(NamedTuple):
@@ -118,12 +117,8 @@ def _items(site: Site, cases: Iterable[tuple[str, str, Group]], rows: IO[str],
         rows.write(json.dumps(case_row(case), ensure_ascii=False) + "\n")
         out.append(listing(case))
         claims = {c.id: c for c, _ in group}
-        yield Item(case, sources(group, members), list(claims.values()), partial(_claim_href, claims, "../"))
-
-
-def _claim_href(claims: dict[str, CaseClaim], root: str, claim_id: str) -> str | None:
-    c = claims.get(claim_id)
-    return f"{root}countries/{c.country}.html#{c.id}" if c and c.country else None
+        yield Item(case, sources(group, members), list(claims.values()),
+                   {c.id: f"../countries/{c.country}.html#{c.id}" for c in claims.values() if c.country})
 
 
 def sources(group: Group, members: list[Member]) -> list[Source]:
