@@ -60,11 +60,13 @@ class ClaimView(NamedTuple):
     c: Any  # a row with the fields a country page shows as attributes (``Selection.country_claims``)
     doc: Document | None
     supplier_href: str | None
+    example: bool  # from the bundled example evidence set
 
 
 def _claim_views(site: Site, iso3: str) -> Iterator[ClaimView]:
     for c, doc in site.selection.country_claims(iso3):
-        yield ClaimView(c, doc, site.supplier_href(c.supplier) if c.supplier else None)
+        yield ClaimView(c, doc, site.supplier_href(c.supplier) if c.supplier else None,
+                        bool(doc and doc.meta.get("example")))
 
 
 def country(site: Site, iso3: str) -> None:
