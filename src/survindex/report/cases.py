@@ -17,13 +17,10 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from survindex.cases import Case, Member, summarise
 from survindex.model import Document
 from survindex.report.map import locator_svg
+from survindex.store.published import CaseClaim
 
 if TYPE_CHECKING:
     from survindex.report.site import Site
-
-
-# a claim as a case's section reads it: a row with the fields ``store.published.Selection.case_claims`` selects
-CaseClaim = Any
 
 
 def member(c: CaseClaim, doc: Document | None) -> Member:

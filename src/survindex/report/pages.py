@@ -11,6 +11,7 @@ from survindex.export import FORMATS
 from survindex.model import AIGS_CATEGORIES, Document, vocabulary
 from survindex.report import charts, targeted_pages
 from survindex.report.map import locator_svg, overlay_svg, world_svg
+from survindex.store.published import ShownClaim
 
 if TYPE_CHECKING:
     from survindex.report.site import Site
@@ -57,7 +58,7 @@ def home(site: Site) -> None:
 class ClaimView(NamedTuple):
     """A claim as ``claim_item`` lists it (attributes, not a dict: Jinja reads an attribute first)."""
 
-    c: Any  # a row with the fields a country page shows as attributes (``Selection.country_claims``)
+    c: ShownClaim
     doc: Document | None
     supplier_href: str | None
     example: bool  # from the bundled example evidence set

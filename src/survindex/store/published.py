@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Text, case, exists, func, or_, select, type_coerce
 
@@ -22,12 +22,53 @@ _KIND_ORDER = {"deployment": 0, "financing": 1, "membership": 2, "supplier_reach
 
 
 _JSON_COLS = ("original", "evidence", "citations")
-_SHOWN = ("id", "doc_id", "kind", "status", "technology", "supplier", "supplier_resolved", "financier", "amount_usd",
-          "year", "stage", "confidence", "quote", "location", "extractor", "extractor_version",
-          "citations")  # on a country page
-_CASE = ("id", "doc_id", "case_id", "kind", "country", "technology", "supplier", "supplier_country", "deployer",
-         "financier", "flow_type", "amount", "currency", "amount_usd", "year", "stage", "status", "confidence",
-         "quote")  # what a case's summary (``report.cases.member``) and its section read
+class ShownClaim(NamedTuple):
+    """A claim as its country's page shows it (a tuple: its fields read 10x faster than a result row's)."""
+
+    id: str
+    doc_id: str
+    kind: str
+    status: str
+    technology: str | None
+    supplier: str | None
+    supplier_resolved: bool | None
+    financier: str | None
+    amount_usd: float | None
+    year: int | None
+    stage: str
+    confidence: float
+    quote: str
+    location: str | None
+    extractor: str
+    extractor_version: str
+    citations: Any
+
+
+class CaseClaim(NamedTuple):
+    """A claim as a case's summary (``report.cases.member``) and its section read it."""
+
+    id: str
+    doc_id: str
+    case_id: str
+    kind: str
+    country: str | None
+    technology: str | None
+    supplier: str | None
+    supplier_country: str | None
+    deployer: str | None
+    financier: str | None
+    flow_type: str | None
+    amount: float | None
+    currency: str | None
+    amount_usd: float | None
+    year: int | None
+    stage: str
+    status: str
+    confidence: float
+    quote: str
+
+
+_SHOWN_FIELDS, _CASE_FIELDS = len(ShownClaim._fields), len(CaseClaim._fields)
 
 
 def _json(value: Any, empty: type) -> Any:
@@ -89,16 +130,16 @@ class Selection:
                 return
             last = rows[-1].id
 
-    def case_claims(self, country: str | None, batch: int = 2000) -> Iterator[tuple[str, str, Any, Document | None]]:
+    def case_claims(self, country: str | None, batch: int = 2000
+                    ) -> Iterator[tuple[str, str, CaseClaim, Document | None]]:
         """The counted claims of ``country`` (None: of no country) that belong to a case, by case then claim id:
         (case id, the case's technology group, claim, its document without text), read by key ``batch`` at a
-        time. A claim is a row with the fields a case's summary and section read as attributes (``_CASE``); each
-        document one object."""
+        time. Each document is one object."""
         from survindex.store.keyset import after_key
 
         c, d = s.claims.c, s.documents.c
         cols = (*_DOC_COLS, "source", "duplicate_of")
-        q = (select(*(c[f] for f in _CASE), s.cases.c.grp.label("case_grp"),
+        q = (select(*(c[f] for f in CaseClaim._fields), s.cases.c.grp.label("case_grp"),
                     *(d[col].label(f"doc_{col}") for col in cols))
              .outerjoin(s.documents, d.id == c.doc_id).outerjoin(s.cases, s.cases.c.id == c.case_id)
              .where(*self.where(), c.case_id.is_not(None),
@@ -116,18 +157,17 @@ class Selection:
                     docs[r.doc_id] = doc and Document(
                         id=doc.id, text="", title=doc.title, url=doc.url, publisher=doc.publisher,
                         published=doc.published, meta=doc.meta, source=r.doc_source, duplicate_of=r.doc_duplicate_of)
-                yield r.case_id, r.case_grp or "", r, docs[r.doc_id]
+                yield r.case_id, r.case_grp or "", CaseClaim(*r[:_CASE_FIELDS]), docs[r.doc_id]
             if len(rows) < batch:
                 return
             last = (rows[-1].case_id, rows[-1].id)
 
-    def country_claims(self, iso3: str) -> Iterator[tuple[Any, Document | None]]:
+    def country_claims(self, iso3: str) -> Iterator[tuple[ShownClaim, Document | None]]:
         """The claims behind a country's profile (deployments; financing naming a technology), by kind,
-        technology, year and id: rows with the claim's displayed fields as attributes, each with its document
-        (no text; one object per document)."""
+        technology, year and id, each with its document (no text; one object per document)."""
         c, d = s.claims.c, s.documents.c
         kind = case(_KIND_ORDER, value=c.kind, else_=9)
-        q = (select(*(c[f] for f in _SHOWN), *(d[col].label(f"doc_{col}") for col in _DOC_COLS))
+        q = (select(*(c[f] for f in ShownClaim._fields), *(d[col].label(f"doc_{col}") for col in _DOC_COLS))
              .outerjoin(s.documents, d.id == c.doc_id).where(*self.where(), c.country == iso3, self._profile())
              .order_by(kind, func.coalesce(c.technology, ""), func.coalesce(c.year, 0), c.id))
         docs: dict[str, Document | None] = {}
@@ -135,7 +175,7 @@ class Selection:
             for r in conn.execute(q.execution_options(yield_per=2000)):
                 if r.doc_id not in docs:
                     docs[r.doc_id] = _doc(r)
-                yield r, docs[r.doc_id]
+                yield ShownClaim(*r[:_SHOWN_FIELDS]), docs[r.doc_id]
 
     def _profile(self) -> Any:
         c = s.claims.c
