@@ -69,6 +69,15 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert FORMATS["xlsx"].read(path, SCHEMA)[0]["label"] == data[0]["label"]
 
 
+def test_xlsx_replaces_what_xml_cannot_hold(tmp_path: Path) -> None:
+    """Control characters, lone surrogates and U+FFFE/U+FFFF in text become U+FFFD (JSON cells escape them, so
+    they come back whole); the workbook still opens."""
+    data = [{"label": "a\x00b\x0bc\ud800d\uffff<&>", "tags": ["\x1f"]}, {"label": "plain"}]
+    back = FORMATS["xlsx"].read(FORMATS["xlsx"].write(tmp_path / "t.xlsx", data, SCHEMA), SCHEMA)
+    assert back[0]["label"] == "a\ufffdb\ufffdc\ufffdd\ufffd<&>" and back[0]["tags"] == ["\x1f"]
+    assert back[1]["label"] == "plain"
+
+
 def test_unknown_field_is_a_named_error(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="fields not in the schema: colour"):
         FORMATS["csv"].write(tmp_path / "t.csv", [{"iso3": "FRA", "colour": "red"}], SCHEMA)
