@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = (*TRIGGERS, "'")  # what ``neutralise_text`` quotes
 
 
 def neutralise(value: Any) -> Any:
@@ -18,7 +19,7 @@ def neutralise(value: Any) -> Any:
 
 def neutralise_text(value: str) -> str:
     """For files read back by survindex: a leading ``'`` is doubled as well, so ``restore`` is exact."""
-    return "'" + value if value[:1] in (*TRIGGERS, "'") else value
+    return "'" + value if value[:1] in QUOTED else value
 
 
 def restore(value: str) -> str:

@@ -75,14 +75,14 @@ def _cleaner(field: Field) -> Callable[[Any], Any]:
     """``_clean`` for one field, with a fast path for a value already of the field's type."""
     t = field.type
     if t == "string":
-        return lambda v: v if type(v) is str and v else _clean(field, v)
+        return lambda v: v if type(v) is str and v else None if v is None else _clean(field, v)
     if t == "integer":
-        return lambda v: v if type(v) is int else _clean(field, v)
+        return lambda v: v if type(v) is int or v is None else _clean(field, v)
     if t == "number":
-        return lambda v: v if type(v) is float and math.isfinite(v) else _clean(field, v)
+        return lambda v: v if type(v) is float and math.isfinite(v) or v is None else _clean(field, v)
     if t == "boolean":
-        return lambda v: v if type(v) is bool else _clean(field, v)
-    return lambda v: _clean(field, v)
+        return lambda v: v if type(v) is bool or v is None else _clean(field, v)
+    return lambda v: None if v is None else _clean(field, v)
 
 
 def rows_of(rows: Iterable[Row], schema: Schema) -> Iterator[dict[str, Any]]:

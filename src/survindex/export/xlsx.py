@@ -67,7 +67,7 @@ def _cell(col: str, field: Field) -> Callable[[int, Any], str]:
     if field.type == "number":
         return lambda r, v: f'<c r="{col}{r}"><v>{float(v)!r}</v></c>'
     text = text_of(field)
-    return lambda r, v: _text_cell(f"{col}{r}", text(v))
+    return lambda r, v: _text_cell(f"{col}{r}", v if type(v) is str else text(v))
 
 
 class Writer:
