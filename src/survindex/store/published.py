@@ -22,6 +22,8 @@ _KIND_ORDER = {"deployment": 0, "financing": 1, "membership": 2, "supplier_reach
 
 
 _JSON_COLS = ("original", "evidence", "citations")
+
+
 class ShownClaim(NamedTuple):
     """A claim as its country's page shows it (a tuple: its fields read 10x faster than a result row's)."""
 
