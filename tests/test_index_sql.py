@@ -151,18 +151,3 @@ def test_an_in_memory_database_is_read_on_one_connection() -> None:
                             extractor_version="1", country="KEN", technology="safe_city", status="accepted")])
     assert compute_aggregates(index_aggregates(store), ref=REF)["countries"] == 1
     store.close()
-
-
-def test_targeted_groups_follow_their_index_on_sqlite(tmp_path: Path) -> None:
-    """The targeted section's GROUP BY over fields of ``original`` reads the expression index of migration
-    ``index_targeted`` (its expressions and the query's must be written the same), with no sort of the groups."""
-    from survindex.store.aggregates import counted, targeted_groups
-
-    store = open_store(str(tmp_path / "t.db"))
-    c = s.claims.c
-    q = targeted_groups([*counted(), c.kind == "deployment", c.technology.in_(("spyware", "digital_forensics"))])
-    with store.engine.connect() as conn:
-        sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
-        plan = " | ".join(r[3] for r in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
-    store.close()
-    assert "ix_claims_targeted" in plan and "TEMP B-TREE" not in plan, plan

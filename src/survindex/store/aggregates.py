@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Connection, Text, and_, cast, func, literal, or_, select, text
 
 from survindex.index.acc import contractor
 from survindex.index.aggregates import UNDATED, Aggregates
@@ -105,27 +105,22 @@ def _json(text: str | None) -> Any:
 
 
 def _field(path: tuple[str, ...]) -> Any:
-    """The JSON text of a field of ``original`` (``->`` on both databases; SQLite 3.38 or later), with the keys
-    written out, not bound: SQLite then reads it from the index of migration ``index_targeted``."""
-    if not all(map(str.isidentifier, path)):
-        raise ValueError(f"not a field name: {path!r}")
-    return literal_column("CAST(original" + "".join(f" -> '{key}'" for key in path) + " AS TEXT)")
+    """The JSON text of a field of ``original`` (``->`` on both databases; SQLite 3.38 or later)."""
+    e: Any = s.claims.c.original
+    for key in path:
+        e = e.op("->")(literal(key))
+    return cast(e, Text)
 
 
 def _targeted(conn: Connection, where: list[Any]) -> list[Group]:
     """The targeted deployment claims grouped by what the targeted section reads (``index.targeted.Group``), the
     fields of ``original`` as JSON text, with the ids of each group's claims."""
-    return [make_group(country, tech, supplier, hq, _json(label), _json(vendor), _json(listed), _json(regime), year,
-                       tuple(ids.split(",")))
-            for country, tech, supplier, hq, label, vendor, listed, regime, year, ids
-            in conn.execute(targeted_groups(where))]
-
-
-def targeted_groups(where: list[Any]) -> Select[Any]:
-    """The GROUP BY of ``_targeted`` (on SQLite it follows the index of migration ``index_targeted``)."""
     c = s.claims.c
     keys = [c.country, c.technology, c.supplier, c.supplier_country, *map(_field, ORIGINAL_FIELDS)]
-    return select(*keys, func.min(c.year), func.aggregate_strings(c.id, ",")).where(*where).group_by(*keys)
+    q = select(*keys, func.min(c.year), func.aggregate_strings(c.id, ",")).where(*where).group_by(*keys)
+    return [make_group(country, tech, supplier, hq, _json(label), _json(vendor), _json(listed), _json(regime), year,
+                       tuple(ids.split(",")))
+            for country, tech, supplier, hq, label, vendor, listed, regime, year, ids in conn.execute(q)]
 
 
 def index_aggregates(store: Store, status: str = "accepted", min_confidence: float | None = None,
