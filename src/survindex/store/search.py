@@ -285,12 +285,6 @@ class Head(Sequence[dict[str, Any]]):
         return [self.rows[k] for k in keys if k in self.rows]  # a claim deleted since is left out
 
 
-def _rows_by_rowid(store: Store, rowids: list[int], columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    """The claims of these SQLite rowids (every column, or ``columns``), in that order."""
-    by_key = _by_rowid(store, rowids, columns)
-    return [by_key[i] for i in rowids if i in by_key]
-
-
 def _by_rowid(store: Store, rowids: list[int], columns: tuple[str, ...] | None = None) -> dict[int, dict[str, Any]]:
     """The claims of these SQLite rowids (every column, or ``columns``) by rowid."""
     if not rowids:
