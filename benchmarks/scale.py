@@ -1,7 +1,8 @@
 """Scale benchmark: ``stats``, ``build``, a full CSV export, the review queue at depth and uncached web requests
 under 50 clients, on synthetic databases of 10k / 100k / 1M claims, each beside a baseline measured in the same
 run on the same data (plain SQL ``GROUP BY`` for the index, ``sqlite3 -csv`` / ``psql \\copy`` for the export,
-plain keyset SQL for the queue). Prints time, peak RSS, the growth exponent between the two largest sizes and the
+plain keyset SQL for the queue; ``stats`` and the export run three times in turn with their baselines, medians
+reported). Prints time, peak RSS, the growth exponent between the two largest sizes and the
 ratio to the baseline; PostgreSQL too when SURVINDEX_BENCH_PG_URL is set.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10k,100k,1M] [--clients 50] [--seconds 10] [--skip build,web]
@@ -57,11 +58,11 @@ def run_size(db: str, dialect: str, n: int, args: argparse.Namespace) -> list[di
         print(json.dumps(row), flush=True)
 
     if "stats" not in skip:
-        add("stats --json", m.timed([str(EXE), "stats", "--json", "--db", db]), m.sql_groupby(db, dialect),
-            "SQL GROUP BY")
+        add("stats --json", *m.paired(lambda: m.timed([str(EXE), "stats", "--json", "--db", db]),
+                                      lambda: m.sql_groupby(db, dialect)), "SQL GROUP BY")
     if "export" not in skip:
-        base = m.sql_csv(db, dialect)
-        add("CSV export /api/claims.csv", m.web_csv(db), base, base["tool"])
+        ours, base = m.paired(lambda: m.web_csv(db), lambda: m.sql_csv(db, dialect))
+        add("CSV export /api/claims.csv", ours, base, base["tool"])
     if "queue" not in skip:
         q = m.queue_depth(db)
         add("review queue (claims) deepest page", q["claims"], q["claims_sql"], "plain keyset SQL")

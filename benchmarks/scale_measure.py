@@ -66,6 +66,27 @@ def _sql_cmd(db: str, dialect: str, sql: str, csv: bool = False) -> list[str]:
     return [_psql(), "-q", "-A", _pg_url(db), "-c", sql]
 
 
+def paired(ours: Any, base: Any, repeat: int = 3) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``ours()`` and ``base()`` run in turn ``repeat`` times each (this machine's speed swings by up to 1.5x
+    within minutes: the two share each moment); the median time and CPU of each, the peak RSS, and our first
+    run (``first_s``: with what the previous step left in the caches)."""
+    runs: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(ours())
+        runs[1].append(base())
+
+    def median(rs: list[dict[str, Any]]) -> dict[str, Any]:
+        out = {**rs[0], "runs": len(rs)}
+        for k in ("seconds", "cpu_s", "first_byte_s"):
+            if k in rs[0]:
+                out[k] = round(statistics.median(r[k] for r in rs), 3)
+        if "rss_mb" in rs[0]:
+            out["rss_mb"] = max(r["rss_mb"] for r in rs)
+        return out
+
+    return {**median(runs[0]), "first_s": runs[0][0]["seconds"]}, median(runs[1])
+
+
 def sql_groupby(db: str, dialect: str) -> dict[str, Any]:
     """Baseline for the index: the same counts as plain SQL GROUP BY, in the database's own client."""
     sql = ";\n".join(GROUPBY_SQL) + ";"

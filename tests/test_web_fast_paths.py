@@ -135,6 +135,7 @@ def test_start_up_computes_the_largest_countries_for_the_public(db_path: str) ->
     _accept_all(db_path)
     app = app_for(db_path)
     with TestClient(app):  # runs the start-up
+        assert app.openapi_schema is not None  # built, and with it every route's state: none left to the first visitor
         cache = app.state.survindex.cache
         with policy.applied(policy.public()):
             assert cache.peek(("country", "ECU", policy.public().name))[0]

@@ -117,6 +117,9 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         if store.dialect == "sqlite":
             anyio.to_thread.current_default_thread_limiter().total_tokens = SQLITE_THREADS
         await run_in_threadpool(warm_up)
+        # FastAPI builds each router's routes' state on the first request through that router (100-130 ms, paid
+        # by the first visitor and every request waiting behind it); building the OpenAPI schema builds them all
+        await run_in_threadpool(_app.openapi)
         await run_in_threadpool(warm_data, store, cache)
         if freeze_gc:  # what start-up loaded and computed lives on: no full garbage collection walks it again
             gc.freeze()
