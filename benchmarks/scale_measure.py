@@ -98,9 +98,13 @@ def sql_groupby(db: str, dialect: str) -> dict[str, Any]:
 def sql_csv(db: str, dialect: str) -> dict[str, Any]:
     """Baseline for the export: the same columns and rows in the same order (SQLite: rowid, PostgreSQL: id)
     straight out of the database's own client."""
+    from survindex import policy
+
     cols = ", ".join(f'"{c}"' for c in CSV_COLUMNS)
     neg, order = ("NOT negated", "rowid") if dialect == "sqlite" else ("negated IS FALSE", "id")
-    sql = f"SELECT {cols} FROM claims WHERE {neg} AND superseded_by IS NULL ORDER BY {order}"
+    shown = policy.public().statuses  # what an anonymous visitor's export holds
+    statuses = "" if shown is None else " AND status IN ({})".format(", ".join(f"'{x}'" for x in shown))
+    sql = f"SELECT {cols} FROM claims WHERE {neg} AND superseded_by IS NULL{statuses} ORDER BY {order}"
     res = timed(_sql_cmd(db, dialect, sql, csv=True))
     return {**res, "tool": "sqlite3 -csv" if dialect == "sqlite" else "psql \\copy"}
 
