@@ -152,3 +152,21 @@ def test_driver_rows_equal_sqlalchemy_rows(tmp_path: Path, monkeypatch: pytest.M
                                                                                  for rows in driver]
             assert any(rows for rows in driver) and any(r[13].startswith("'=") for rows in driver for r in rows)
     store.close()
+
+
+def test_formula_guard_in_sql_on_both_databases(any_db: str) -> None:
+    """A text cell of an export batch gets a leading ``'`` exactly when it starts a spreadsheet formula (each of
+    ``FORMULA_STARTS``), whatever else it starts with (other ASCII, accented letters, emoji) or holds."""
+    from survindex.model import Document
+
+    starts = [*ss.FORMULA_STARTS, "a", "'", "é", "Ω", "😀", " =", "1+"]
+    store = open_store(any_db)
+    store.put_document(Document(id="doc-g", text="x"))
+    store.put_claims([Claim(doc_id="doc-g", kind="deployment", quote=f"{first}rest {i}", supplier=first or None,
+                            extractor="t", extractor_version="1") for i, first in enumerate(starts)])
+    rows, _ = ss.export_batch(store, ss.ClaimQuery(), ("quote", "supplier"), 100, None, ("quote", "supplier"))
+    store.close()
+    got = {quote.rsplit(" ", 1)[1]: (quote, supplier) for quote, supplier in rows}
+    for i, first in enumerate(starts):
+        guard = "'" if first in ss.FORMULA_STARTS else ""
+        assert got[str(i)] == (f"{guard}{first}rest {i}", f"{guard}{first}"), first
