@@ -4,14 +4,21 @@ client that goes away stops the export (no more batches are read)."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from survindex.model import Claim
-from survindex.store import open_store
+from survindex.model import Claim, Document
+from survindex.model.records import STAGES
+from survindex.store import csvlines, open_store
 from survindex.store import search as ss
+from survindex.web.routes.api import _TEXT, CSV_COLUMNS
 from tests.test_web_support import app_for, seed
 
 
@@ -23,14 +30,14 @@ def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[str | None
                             technology="video_surveillance", extractor="test", extractor_version="1",
                             location=f"row={i}") for i in range(30)])
     store.close()
-    real = ss.export_batch
+    real = csvlines.csv_lines
 
-    def small_batches(store: Any, query: Any, columns: Any, limit: int = 5000, after: Any = None,
-                      text_safe: Any = ()) -> Any:
-        calls.append(after)
-        return real(store, query, columns, 4, after, text_safe)
+    def small_batches(store: Any, query: Any, columns: Any, safe: Any = (), limit: int = 5000) -> Any:
+        for chunk in real(store, query, columns, safe, 4):
+            calls.append(chunk)
+            yield chunk
 
-    monkeypatch.setattr(ss, "export_batch", small_batches)
+    monkeypatch.setattr(csvlines, "csv_lines", small_batches)
     return app_for(db)
 
 
@@ -59,17 +66,18 @@ async def _drive(app: Any, stop_after_chunks: int | None) -> list[bytes]:
 
 
 def test_csv_streams_in_batches_read_by_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str | None] = []
+    calls: list[bytes] = []
     chunks = asyncio.run(_drive(_app(tmp_path, monkeypatch, calls), None))
     assert len(chunks) >= 8  # the first bytes went out long before the last batch was read
     assert chunks[0].startswith(b"id,kind,country")
-    assert calls[0] is None and all(a is not None for a in calls[1:])  # each batch starts after the last id
+    assert len(calls) == 9 and all(c.count(b"\r\n") == 4 for c in calls[:-1])  # 34 claims, 4 a batch
     body = b"".join(chunks).decode()
     assert body.count("'=camera") == 30  # formulas neutralised
+    assert len(list(csv.reader(io.StringIO(body)))) == 35
 
 
 def test_a_client_that_goes_away_stops_the_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str | None] = []
+    calls: list[bytes] = []
     asyncio.run(_drive(_app(tmp_path, monkeypatch, calls), 2))
     assert len(calls) <= 4  # of 9 batches
 
@@ -89,84 +97,105 @@ def test_xlsx_goes_on_in_new_sheets_past_the_row_limit(tmp_path: Path) -> None:
     assert xlsx.sheet_names("claims", 2_000_000) == ["claims", "claims_2"]
 
 
+def _every_line(store: Any, query: ss.ClaimQuery, columns: tuple[str, ...], safe: tuple[str, ...] = (),
+                limit: int = 5000) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(csvlines.csv_lines(store, query, columns, safe, limit)).decode(),
+                                       newline="")))
+
+
 @pytest.mark.parametrize("batch", [1, 3, 7, 50])
 def test_export_batches_give_every_claim_once(any_db: str, batch: int) -> None:
     """Batches read by key (SQLite: rowid; PostgreSQL: id) give each matching claim exactly once, filters held."""
-    from survindex.model import Document
-
     store = open_store(any_db)
     store.put_document(Document(id="doc-e", text="x"))
     store.put_claims([Claim(doc_id="doc-e", kind="deployment", quote=f"q{i}", country=("KEN", "PAK")[i % 2],
                             extractor="test", extractor_version="1", status=("accepted", "rejected")[i % 3 == 0])
                       for i in range(23)])
     for query in (ss.ClaimQuery(), ss.ClaimQuery(ss.ClaimFilter(country="KEN", status="accepted"))):
-        ids: list[str] = []
-        after = None
-        while True:
-            rows, after = ss.export_batch(store, query, ("id", "country"), batch, after)
-            ids += [r[0] for r in rows]
-            if after is None:
-                break
+        ids = [r[0] for r in _every_line(store, query, ("id", "country"), limit=batch)]
         assert len(ids) == len(set(ids)) == ss.count(store, query)
         assert set(ids) == {r["id"] for r in ss.claim_rows(store, query, 100, 0)}
     store.close()
 
 
-def test_driver_rows_equal_sqlalchemy_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SQLite export batches of plain columns are read by the sqlite3 driver itself: the same rows, values and
-    types as through SQLAlchemy, for every kind of filter (its parameters bound, lists expanded)."""
-    from survindex import policy
-    from survindex.model import Document
-    from survindex.web.routes.api import _TEXT, CSV_COLUMNS
-
-    store = open_store(str(tmp_path / "d.db"))
-    store.put_document(Document(id="doc-d", text="x"))
-    quotes = ("=SUM(A1) safe city", "+1 camera", "plain 'quoted' \"text\"", "-x, y")
-    store.put_claims([Claim(doc_id="doc-d", kind=("deployment", "financing")[i % 2], extractor="t",
-                            extractor_version="1", quote=quotes[i % 4] + f" {i}",
-                            country=("KEN", "PAK", None)[i % 3], supplier=("Huawei", "@vendor", None)[i % 3],
-                            year=(2018, None, 2021)[i % 3], confidence=(0.5, 0.91, 0.2)[i % 3],
-                            amount_usd=(1.5e6, None)[i % 2], status=("accepted", "unreviewed", "rejected")[i % 3])
-                      for i in range(40)])
-    queries = [ss.ClaimQuery(), ss.ClaimQuery(ss.ClaimFilter(country="KEN", status="accepted")),
-               ss.ClaimQuery(ss.ClaimFilter(year_from=2019, min_confidence=0.6)), ss.ClaimQuery(q="safe camera"),
-               ss.ClaimQuery(countries=("KEN", "PAK")), ss.ClaimQuery(exclude_countries=("PAK",), q="camera")]
-
-    def every(query: ss.ClaimQuery) -> list[Any]:
-        out, after = [], None
-        while True:
-            rows, after = ss.export_batch(store, query, CSV_COLUMNS, 7, after, _TEXT)
-            out += rows
-            if after is None:
-                return out
-
-    assert ss._plain(CSV_COLUMNS)  # the CSV download's columns take the driver's way
-    for shown in (policy.public(), policy.EVERYTHING):
-        with policy.applied(shown):
-            driver = [every(q) for q in queries]
-            with monkeypatch.context() as m:
-                m.setattr(ss, "_plain", lambda columns: False)
-                through = [every(q) for q in queries]
-            assert [[tuple(r) for r in rows] for rows in through] == driver
-            assert [[list(map(type, r)) for r in rows] for rows in through] == [[list(map(type, r)) for r in rows]
-                                                                                 for rows in driver]
-            assert any(rows for rows in driver) and any(r[13].startswith("'=") for rows in driver for r in rows)
+def test_an_export_let_go_lets_go_of_its_connection(any_db: str) -> None:
+    """An export closed half-way (its client gone) holds no database connection (PostgreSQL reads through a
+    server-side cursor on one)."""
+    store = open_store(any_db)
+    store.put_document(Document(id="doc-c", text="x"))
+    store.put_claims([Claim(doc_id="doc-c", kind="deployment", quote=f"q{i}", extractor="t", extractor_version="1",
+                            location=str(i))
+                      for i in range(10)])
+    lines = csvlines.csv_lines(store, ss.ClaimQuery(), ("id", "quote"), limit=3)
+    assert next(lines).count(b"\r\n") == 3
+    lines.close()
+    assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     store.close()
 
 
-def test_formula_guard_in_sql_on_both_databases(any_db: str) -> None:
-    """A text cell of an export batch gets a leading ``'`` exactly when it starts a spreadsheet formula (each of
-    ``FORMULA_STARTS``), whatever else it starts with (other ASCII, accented letters, emoji) or holds."""
-    from survindex.model import Document
+def _reference(store: Any, query: ss.ClaimQuery, columns: tuple[str, ...], safe: tuple[str, ...]) -> bytes:
+    """The CSV as Python writes it: the values read through SQLAlchemy in key order, guarded, ``csv.writer``."""
+    from sqlalchemy import literal_column, select
 
-    starts = [*ss.FORMULA_STARTS, "a", "'", "é", "Ω", "😀", " =", "1+"]
+    from survindex.export.cells import neutralise
+    from survindex.store import schema
+
+    key: Any = literal_column("claims.rowid") if store.dialect == "sqlite" else schema.claims.c.id
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(*[schema.claims.c[n] for n in columns])
+                            .where(*ss.conditions(store, query)).order_by(key)).all()
+    out = io.StringIO()
+    csv.writer(out).writerows([neutralise(v) if n in safe else v for n, v in zip(columns, r)] for r in rows)
+    return out.getvalue().encode()
+
+
+_TEXT_VALUES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+_CELL_TEXT = st.one_of(_TEXT_VALUES, st.sampled_from(['=1+1', '-5', '@x', '\tx', '\rx', 'a"b', 'a,b', 'l1\nl2', '""']))
+_FLOATS = st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 1 / 3, 0.1 + 0.2, 1e-4, 9.99e-5, 1e15,
+                                                                   999999999999999.9, 123000000.0, 0.85]))
+
+
+@given(st.lists(st.tuples(_CELL_TEXT, st.one_of(st.none(), _CELL_TEXT), st.one_of(st.none(), _FLOATS), _FLOATS,
+                          st.one_of(st.none(), st.integers(-2**31, 2**31 - 1)), st.sampled_from(STAGES)),
+                min_size=1, max_size=6))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_database_lines_are_csv_writers_lines(any_db: str, values: list[tuple[Any, ...]]) -> None:
+    """Whatever the values (quotes, commas, line breaks, formula starts, any Unicode; floats of every size and
+    precision, infinities; NULLs), the lines the database writes are byte for byte ``csv.writer``'s."""
+    store = open_store(any_db)
+    store.put_document(Document(id="doc-h", text="x"))
+    store.put_claims([Claim(doc_id="doc-h", kind="deployment", quote=quote, supplier=supplier, amount_usd=amount,
+                            confidence=confidence, year=year, stage=stage, extractor="t", extractor_version="1",
+                            location=str(i)) for i, (quote, supplier, amount, confidence, year, stage)
+                      in enumerate(values)])
+    for limit in (1, 5000):
+        got = b"".join(csvlines.csv_lines(store, ss.ClaimQuery(), CSV_COLUMNS, _TEXT, limit))
+        assert got == _reference(store, ss.ClaimQuery(), CSV_COLUMNS, _TEXT)
+    store.close()
+
+
+def test_vocabulary_keys_need_no_quoting() -> None:
+    """The vocabulary columns are written unchecked (``csvlines.VOCABULARY``): every key is a plain word."""
+    from survindex.model import vocabulary
+    from survindex.model.records import CLAIM_KINDS, STATUSES, TECHNOLOGY_KEYS
+
+    keys = {*CLAIM_KINDS, *STATUSES, *STAGES, *TECHNOLOGY_KEYS, *filter(None, map(vocabulary().aigs_for,
+                                                                                    TECHNOLOGY_KEYS))}
+    assert keys and all(re.fullmatch(r"[a-z0-9_]+", k) for k in keys)
+    assert set(csvlines.VOCABULARY) <= set(CSV_COLUMNS)
+
+
+def test_formula_guard_in_sql_on_both_databases(any_db: str) -> None:
+    """A text cell of the export gets a leading ``'`` exactly when it starts a spreadsheet formula (each of
+    ``FORMULA_STARTS``), whatever else it starts with (other ASCII, accented letters, emoji) or holds."""
+    starts = [*csvlines.FORMULA_STARTS, "a", "'", "é", "Ω", "😀", " =", "1+"]
     store = open_store(any_db)
     store.put_document(Document(id="doc-g", text="x"))
     store.put_claims([Claim(doc_id="doc-g", kind="deployment", quote=f"{first}rest {i}", supplier=first or None,
                             extractor="t", extractor_version="1") for i, first in enumerate(starts)])
-    rows, _ = ss.export_batch(store, ss.ClaimQuery(), ("quote", "supplier"), 100, None, ("quote", "supplier"))
+    rows = _every_line(store, ss.ClaimQuery(), ("quote", "supplier"), ("quote", "supplier"))
     store.close()
     got = {quote.rsplit(" ", 1)[1]: (quote, supplier) for quote, supplier in rows}
     for i, first in enumerate(starts):
-        guard = "'" if first in ss.FORMULA_STARTS else ""
+        guard = "'" if first in csvlines.FORMULA_STARTS else ""
         assert got[str(i)] == (f"{guard}{first}rest {i}", f"{guard}{first}"), first

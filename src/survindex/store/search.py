@@ -125,48 +125,9 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
     return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip, columns)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
-
-
-def _text_safe(col: Any) -> Any:
-    """The column with a leading ``'`` where its text would start a spreadsheet formula (done in SQL, so an
-    export of a million rows costs no Python per cell)."""
-    return case((func.substr(col, 1, 1).in_(FORMULA_STARTS), literal("'") + col), else_=col)
-
-
-def export_batch(store: Store, query: ClaimQuery, columns: tuple[str, ...], limit: int = 5000,
-                 after: Any = None, text_safe: tuple[str, ...] = ()) -> tuple[list[Any], Any]:
-    """One batch of an export: ``columns`` of the claims matching ``query`` after the key ``after`` (keyset: each
-    batch costs the same at any depth); returns the rows and the key to continue after (None at the end).
-    SQLite reads the claims in the order they are stored (by rowid: the table's pages in order, 2.4x faster at
-    1M claims than in id order, whose rows lie all over the file); PostgreSQL in id order. ``text_safe``
-    columns never start a spreadsheet formula."""
-    c = s.claims.c
-    key: Any = literal_column("claims.rowid") if store.dialect == "sqlite" else c.id
-    cols = [_text_safe(c[n]).label(n) if n in text_safe else c[n] for n in columns]
-    q = select(*cols, key.label("_key")).where(*conditions(store, query))
-    if after is not None:
-        q = q.where(key > after)
-    q = q.order_by(key).limit(limit)
-    with store.engine.connect() as conn:
-        rows: Any = _driver_rows(conn, q) if store.dialect == "sqlite" and _plain(columns) else conn.execute(q).all()
-    last = rows[-1][-1] if len(rows) == limit else None
-    return [r[:-1] for r in rows], last
-
-
 def _plain(columns: tuple[str, ...]) -> bool:
     """The columns hold values the sqlite3 driver returns as SQLAlchemy would (text, integers, floats)."""
     return all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns)
-
-
-def _driver_rows(conn: Any, q: Select[Any]) -> list[tuple[Any, ...]]:
-    """The rows of ``q`` read by the sqlite3 driver itself, as tuples: an export of 436k claims reads its batches
-    in 2.3-2.8 s instead of 3.5-5.6 s through SQLAlchemy's result rows. The parameters stay bound."""
-    compiled = q.compile(conn, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    values = [params[name] for name in compiled.positiontup or ()]
-    rows: list[tuple[Any, ...]] = conn.connection.driver_connection.execute(str(compiled), values).fetchall()
-    return rows
 
 
 def review_cursor(key: tuple[str, float, str]) -> str:

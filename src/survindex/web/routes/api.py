@@ -3,15 +3,14 @@ single records, statistics, search, CSV export and the review action for scripts
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
+from survindex.store import csvlines
 from survindex.store import search as ss
 from survindex.web import views
 from survindex.web.auth import Actor, require
@@ -52,23 +51,18 @@ _TEXT = tuple(c for c in CSV_COLUMNS if c not in ("id", "kind", "technology", "a
                                                   "amount_usd", "year", "confidence", "version"))
 
 
-async def _csv_chunks(request: Request, f: Filters, batch: int = 5000) -> AsyncIterator[str]:
-    """The CSV a batch at a time, read by key (constant memory, linear time); stops reading as soon as the client
-    has gone."""
-    store = app_state(request).store
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(CSV_COLUMNS)
-    after: Any = None
-    while True:
-        rows, after = await run_in_threadpool(ss.export_batch, store, f.query, CSV_COLUMNS, batch, after,
-                                              _TEXT)  # text cells never start a formula
-        writer.writerows(rows)
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        if after is None or await request.is_disconnected():
-            return
+async def _csv_chunks(request: Request, f: Filters) -> AsyncIterator[str | bytes]:
+    """The CSV a batch at a time (constant memory, linear time) with its lines written by the database
+    (``store.csvlines``); stops reading, and lets go of its database connection, as soon as the client has gone."""
+    yield ",".join(CSV_COLUMNS) + "\r\n"
+    lines = csvlines.csv_lines(app_state(request).store, f.query, CSV_COLUMNS, _TEXT)  # text never a formula
+    try:
+        async for chunk in iterate_in_threadpool(lines):
+            yield chunk
+            if await request.is_disconnected():
+                return
+    finally:
+        await run_in_threadpool(lines.close)
 
 
 @router.get("/claims.csv", summary="Claims matching the filters, as CSV", response_class=StreamingResponse)
