@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from sqlalchemy import Float, Integer, Select, String, and_, case, func, literal, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, Select, String, and_, func, literal_column, or_, select, text
 
 from survindex import policy
 from survindex.store import schema as s
