@@ -201,3 +201,23 @@ def test_a_sqlite_server_handles_few_requests_at_once(tmp_path: Path) -> None:
         limiter = anyio.to_thread.current_default_thread_limiter
         tokens = c.portal.call(lambda: limiter().total_tokens)  # type: ignore[union-attr]
     assert tokens == SQLITE_THREADS
+
+
+def test_no_route_hides_another(tmp_path: Path) -> None:
+    """The public pages' router is matched first (FastAPI tries included routers in order: a page request skipped
+    30 API and case routes first), which is safe only while no route answers another's paths: each route's
+    example path (every parameter filled) is matched first, for its methods, by that route."""
+    import re
+
+    from starlette.routing import Match
+
+    from survindex.web.routes_doc import all_routes
+
+    routes = [r for r in all_routes(app_for(str(tmp_path / "r.db")).routes) if hasattr(r, "path_regex")]
+    assert any(r.path == "/search" for r in routes[:20])  # the pages come first
+    for route in (r for r in routes if getattr(r, "methods", None)):  # mounts are only candidates
+        path = re.sub(r"\{[^}:]+:path\}", "a/b", re.sub(r"\{[^}:]+\}", "x1", route.path))
+        for method in sorted(route.methods - {"HEAD"}):
+            scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+            first = next(r for r in routes if r.matches(scope)[0] == Match.FULL)
+            assert first is route or first.path == route.path, (method, path, first.path)
