@@ -1,7 +1,7 @@
 """CSV written by the database: an export of a million claims builds no Python row, it joins the lines the
 database wrote (one ``printf``/``format`` per claim). Each line is byte for byte what Python's ``csv.writer``
 (excel dialect) writes for the same values: a cell holding ``"``, ``,``, CR or LF is quoted with ``"`` doubled,
-NULL is empty, an integer as ``str``, a float as ``repr``; a text column in ``text_safe`` gets a leading ``'``
+NULL is empty, an integer as ``str``, a float as ``repr``; a text column in ``safe`` gets a leading ``'``
 where it would start a spreadsheet formula (OWASP's CSV injection advice, as ``export.cells``). A float the
 database cannot write as Python does (below 1e-4 or from 1e15 on, or needing more digits than SQLite's 15)
 leaves its line NULL, and ``csv.writer`` writes that claim from its values."""
@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import (Connection, Float, Integer, LargeBinary, Select, String, Text, and_, bindparam, case, cast,
                         func, literal, literal_column, null, select)
 
+from survindex.export.cells import TRIGGERS as FORMULA_STARTS  # one rule for every CSV survindex writes
 from survindex.store import schema as s
 from survindex.store.core import Store
 from survindex.store.search import ClaimQuery, conditions
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 _QUOTED = ('"', ",", "\n", "\r")  # what makes csv.writer quote a cell (QUOTE_MINIMAL, lineterminator \r\n)
 # Columns holding keys of the package vocabulary (claim kinds, technologies, AIGS categories, stages, statuses):
 # plain words (a test holds every key to [a-z0-9_]), written without a check for quoting.

@@ -125,11 +125,6 @@ def review_rows(store: Store, query: ClaimQuery, limit: int = 50, offset: int = 
     return first + _by_confidence(store, [*conds, ~unreviewed], limit - len(first), skip, columns)
 
 
-def _plain(columns: tuple[str, ...]) -> bool:
-    """The columns hold values the sqlite3 driver returns as SQLAlchemy would (text, integers, floats)."""
-    return all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns)
-
-
 def review_cursor(key: tuple[str, float, str]) -> str:
     """The cursor of a claim in review order: its (status, confidence, id), as a URL-safe token."""
     status, confidence, claim_id = key
@@ -268,7 +263,7 @@ def _by_rowid(store: Store, rowids: list[int], columns: tuple[str, ...] | None =
         return {}
     key: ColumnElement[Any] = literal_column("claims.rowid")
     with store.engine.connect() as conn:
-        if columns is not None and _plain(columns):
+        if columns is not None and all(isinstance(s.claims.c[n].type, (String, Integer, Float)) for n in columns):
             # plain values: read by the driver itself (a search's first 200 claims: 3 ms instead of 8)
             sql = f"SELECT rowid, {', '.join(columns)} FROM claims WHERE rowid IN ({', '.join('?' * len(rowids))})"
             by_key = {r[0]: dict(zip(columns, r[1:]))
