@@ -8,10 +8,12 @@ exports ask ``current()``; ``survindex build`` applies ``public()``. Nothing els
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,16 @@ _current: ContextVar[Policy] = ContextVar("survindex_policy", default=EVERYTHING
 
 
 def public() -> Policy:
-    """The policy for anonymous visitors and the static site, from SURVINDEX_PUBLIC."""
+    """The policy for anonymous visitors and the static site, from SURVINDEX_PUBLIC (read on every web request:
+    one variable, not every setting)."""
+    return _public(os.environ.get("SURVINDEX_PUBLIC"))
+
+
+@lru_cache(maxsize=8)
+def _public(value: str | None) -> Policy:
     from survindex import settings
 
-    return POLICIES[settings.load().public]
+    return POLICIES[settings.load({"SURVINDEX_PUBLIC": value} if value is not None else {}).public]
 
 
 def current() -> Policy:

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -138,13 +139,34 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
     app.mount("/static", StaticFiles(directory=str(resources.files("survindex.web") / "static")), name="static")
     # the pages first: FastAPI tries the included routers' routes in order (country JSON under 50 clients: +10-16 %
     # requests a second); tests/test_web_fast_paths.py holds that no route answers another's paths
-    for module in (pages, api, session, cases, review, ingest, targeted_routes):
-        app.include_router(module.router)
+    routers = [m.router for m in (pages, api, session, cases, review, ingest, targeted_routes)]
+    for router in routers:
+        app.include_router(router)
+    _describe_parameters(app, routers)
     app.add_middleware(SessionMiddleware, secret_key=_secret(secret), session_cookie="survindex_session",
                        max_age=int(settings.load().session_hours * 3600), same_site="lax", https_only=secure_cookies)
     app.add_middleware(CachedPages, cache=cache)
     app.add_middleware(Guard, max_body=MAX_BODY)
     return app
+
+
+def _describe_parameters(app: FastAPI, routers: list[APIRouter]) -> None:
+    """The OpenAPI document with the query parameters the routes read by hand (``web.params.Param``)."""
+    from survindex.web.params import openapi_parameters
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for route in (r for router in routers for r in router.routes if isinstance(r, APIRoute)):
+                operations = schema.get("paths", {}).get(route.path_format, {})
+                extra = openapi_parameters(route.dependant)
+                for method in (m.lower() for m in route.methods or () if m.lower() in operations and extra):
+                    operations[method]["parameters"] = [*operations[method].get("parameters", []), *extra]
+        return build()  # the schema kept since the first call
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def warm_up() -> None:

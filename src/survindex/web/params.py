@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 
 from survindex.model import AIGS_CATEGORIES, CLAIM_KINDS, STAGES, STATUSES, TECHNOLOGY_KEYS
 from survindex.store import ClaimFilter
@@ -47,36 +47,86 @@ class Filters:
     query: ss.ClaimQuery
 
 
-async def claim_filters(
-    request: Request,
-    q: Annotated[str | None, Query(max_length=200, description="full-text words (quotes, suppliers)")] = None,
-    country: Annotated[str | None, Query(max_length=3)] = None,
-    technology: Annotated[str | None, Query(max_length=40)] = None,
-    aigs_category: Annotated[str | None, Query(max_length=40)] = None,
-    supplier: Annotated[str | None, Query(max_length=200)] = None,
-    supplier_country: Annotated[str | None, Query(max_length=3)] = None,
-    financier: Annotated[str | None, Query(max_length=200)] = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    stage: Annotated[str | None, Query(max_length=16)] = None,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
-    doc_id: Annotated[str | None, Query(max_length=72)] = None,
-    bri: Annotated[bool | None, Query(description="true: BRI members only; false: non-members")] = None,
-) -> Filters:
-    errors: list[dict[str, str]] = []
+@dataclass(frozen=True)
+class Param:
+    """A query parameter read by hand from ``request.query_params`` (FastAPI's per-parameter resolution was a
+    quarter of a search page's CPU under load) and described in the OpenAPI document (``openapi_parameters``).
+    An empty value is no value (a form's blank field)."""
+
+    name: str
+    kind: type = str
+    max_length: int | None = None
+    ge: int | None = None
+    le: int | None = None
+    default: Any = None
+    description: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": {str: "string", int: "integer", bool: "boolean"}[self.kind]}
+        for key, value in (("maxLength", self.max_length), ("minimum", self.ge), ("maximum", self.le),
+                           ("default", self.default)):
+            if value is not None:
+                s[key] = value
+        return s
+
+    def parse(self, raw: str | None, errors: list[dict[str, Any]]) -> Any:
+        if raw is None or raw == "":
+            return self.default
+        if self.kind is str:
+            if self.max_length is not None and len(raw) > self.max_length:
+                return self._error(errors, f"at most {self.max_length} characters", "string_too_long")
+            return raw
+        if self.kind is bool:
+            value = _BOOLS.get(raw.strip().lower())
+            return self._error(errors, "expected true or false", "bool_parsing") if value is None else value
+        if not _INT.fullmatch(raw):
+            return self._error(errors, "expected a whole number", "int_parsing")
+        number = int(raw)
+        if (self.ge is not None and number < self.ge) or (self.le is not None and number > self.le):
+            return self._error(errors, f"expected a number from {self.ge} to {self.le}", "out_of_range")
+        return number
+
+    def _error(self, errors: list[dict[str, Any]], msg: str, kind: str) -> None:
+        errors.append({"loc": ["query", self.name], "param": self.name, "msg": msg, "type": kind})
+        return None
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+_INT = re.compile(r"\s*[+-]?[0-9]{1,12}\s*")
+
+FILTER_PARAMS = (
+    Param("q", max_length=200, description="full-text words (quotes, suppliers)"),
+    Param("country", max_length=3), Param("technology", max_length=40), Param("aigs_category", max_length=40),
+    Param("supplier", max_length=200), Param("supplier_country", max_length=3), Param("financier", max_length=200),
+    Param("year_from", int, ge=1900, le=2100), Param("year_to", int, ge=1900, le=2100),
+    Param("status", max_length=16), Param("stage", max_length=16), Param("kind", max_length=32),
+    Param("doc_id", max_length=72), Param("bri", bool, description="true: BRI members only; false: non-members"),
+)
+PAGE_PARAMS = (Param("limit", int, ge=1, le=MAX_LIMIT, default=50), Param("offset", int, ge=0, le=10_000_000,
+                                                                           default=0))
+
+
+def _parse(request: Request, params: tuple[Param, ...], errors: list[dict[str, Any]]) -> dict[str, Any]:
+    given = request.query_params
+    return {p.name: p.parse(given.get(p.name), errors) for p in params}
+
+
+async def claim_filters(request: Request) -> Filters:
+    errors: list[dict[str, Any]] = []
+    v = _parse(request, FILTER_PARAMS, errors)
+    q, bri, year_from, year_to = v["q"], v["bri"], v["year_from"], v["year_to"]
     f = ClaimFilter(
-        status=_one_of("status", status, STATUSES, errors), kind=_one_of("kind", kind, CLAIM_KINDS, errors),
-        country=_iso3("country", country, errors), supplier=supplier or None,
-        supplier_country=_iso3("supplier_country", supplier_country, errors),
-        technology=_one_of("technology", technology, TECHNOLOGY_KEYS, errors),
-        aigs_category=_one_of("aigs_category", aigs_category, AIGS_CATEGORIES, errors),
-        financier=financier or None, doc_id=doc_id or None, stage=_one_of("stage", stage, STAGES, errors),
+        status=_one_of("status", v["status"], STATUSES, errors), kind=_one_of("kind", v["kind"], CLAIM_KINDS, errors),
+        country=_iso3("country", v["country"], errors), supplier=v["supplier"],
+        supplier_country=_iso3("supplier_country", v["supplier_country"], errors),
+        technology=_one_of("technology", v["technology"], TECHNOLOGY_KEYS, errors),
+        aigs_category=_one_of("aigs_category", v["aigs_category"], AIGS_CATEGORIES, errors),
+        financier=v["financier"], doc_id=v["doc_id"], stage=_one_of("stage", v["stage"], STAGES, errors),
         year_from=year_from, year_to=year_to)
     if errors:
         raise WebError(400, "invalid filter", errors)
     members = bri_members(app_state(request).store) if bri is not None else None
-    query = ss.ClaimQuery(filter=f, q=q or None, countries=members if bri else None,
+    query = ss.ClaimQuery(filter=f, q=q, countries=members if bri else None,
                           exclude_countries=members if bri is False else None)
     params = {"q": q, "country": f.country, "technology": f.technology, "aigs_category": f.aigs_category,
               "supplier": f.supplier, "supplier_country": f.supplier_country, "financier": f.financier,
@@ -94,9 +144,26 @@ class Page:
     offset: int
 
 
-async def paging(limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-           offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Page:
-    return Page(limit=limit, offset=offset)
+async def paging(request: Request) -> Page:
+    errors: list[dict[str, Any]] = []
+    v = _parse(request, PAGE_PARAMS, errors)
+    if errors:
+        raise WebError(400, "invalid request", errors)
+    return Page(limit=v["limit"], offset=v["offset"])
+
+
+_DESCRIBED = {claim_filters: FILTER_PARAMS, paging: PAGE_PARAMS}
+
+
+def openapi_parameters(dependant: Any) -> list[dict[str, Any]]:
+    """The query parameters a route reads through ``claim_filters`` or ``paging`` (FastAPI sees only the request),
+    for its OpenAPI operation."""
+    found: list[dict[str, Any]] = []
+    for dep in dependant.dependencies:
+        found += [{"name": p.name, "in": "query", "required": False, "schema": p.schema(),
+                   **({"description": p.description} if p.description else {})}
+                  for p in _DESCRIBED.get(dep.call, ())] + openapi_parameters(dep)
+    return found
 
 
 PageDep = Annotated[Page, Depends(paging)]
