@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,7 +91,7 @@ def _claims(n: int, first: int = 0) -> list[Claim]:
             for i in range(first, first + n)]
 
 
-def test_columns_follow_reviews_and_imports(any_db: str) -> None:
+def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     store = _store(any_db, _claims(20))
     try:
         memory = ClaimColumns(store)
@@ -100,7 +101,10 @@ def test_columns_follow_reviews_and_imports(any_db: str) -> None:
             _same(store, memory, q)
         head = ss.summary(store, queries[0], COLUMNS, head=5, memory=memory).head
         assert isinstance(head, ss.Head) and len(head) == 5 and not head.rows  # the keys only
-        assert len(head[:2]) == 2 and len(head.rows) == 2  # a page reads the claims it shows
+        monkeypatch.setattr(ss, "READ_AHEAD", 3)
+        assert len(head[:2]) == 2 and set(head.rows) == set(head.keys[:3])  # a page reads its claims and the next
+        assert head[1:3] == [head.rows[k] for k in head.keys[1:3]] and len(head.rows) == 3  # read before: no read
+        assert len(head[3:4]) == 1 and set(head.rows) == set(head.keys)  # the next page's start, up to READ_AHEAD
         before = memory.at(ss.data_version(store))
         claim = next(iter(store.claims(ClaimFilter(country="PAK"))))
         store.update_claim(claim.id, {"status": "accepted", "country": "ECU", "supplier": "ZTE"}, actor="ed",
