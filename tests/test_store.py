@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from survindex.model import TECHNOLOGY_KEYS, Claim, Document
 from survindex.store import ClaimFilter, ConflictError, Store, open_store
+from survindex.store import schema as s
 
 
 def _doc(text: str = "Huawei supplied a safe-city platform to Kenya.") -> Document:
@@ -59,6 +61,22 @@ def test_failed_transaction_leaves_db_intact(any_db: str) -> None:
         with store.transaction() as conn:
             store.put_claims([_claim(doc, country="UGA")], conn=conn)
             raise RuntimeError("half way")
+    assert [c.country for c in store.claims()] == ["KEN"]
+
+
+def test_reads_open_no_transaction_and_leave_writes_atomic(any_db: str) -> None:
+    """``Store.read`` on a database server: no transaction of its own (no BEGIN / ROLLBACK round trips), and the
+    pooled connection it used is transactional again for the next writer."""
+    store, doc = _stored(any_db)
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(s.claims)).scalar_one() == 1
+        if store.dialect != "sqlite":
+            assert conn.connection.driver_connection.autocommit  # type: ignore[union-attr]
+    for _ in range(3):  # the pool hands the same connection back
+        with pytest.raises(RuntimeError):
+            with store.transaction() as conn:
+                store.put_claims([_claim(doc, country="UGA")], conn=conn)
+                raise RuntimeError("half way")
     assert [c.country for c in store.claims()] == ["KEN"]
 
 

@@ -298,7 +298,7 @@ class ClaimColumns:
         words = fts_words(q)
         if not words:
             return np.flatnonzero(snap.present)
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             keys = _Keys(conn, self.store.dialect, snap.ids)
             lexemes = query_lexemes(conn, " ".join(words)) if snap.postings is not None else None
             if lexemes is not None and snap.postings is not None:

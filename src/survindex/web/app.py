@@ -36,11 +36,14 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 MAX_BODY = 1_000_000
-# requests handled at once by a server process on a SQLite file: the work is then Python and SQLite in this
-# process, and with anyio's 40 threads a search computing its counts got the GIL once per 40 turns (a 20 ms query
-# took 1-2 s under 50 clients; search p99 at 1M 1.1 s -> 0.45 s). A database server keeps anyio's 40: requests
-# wait on it, and fewer threads made PostgreSQL's pages slower.
-SQLITE_THREADS = 4
+# Requests handled at once by a server process. On a SQLite file the work is Python and SQLite in this process:
+# with anyio's 40 threads a search computing its counts got the GIL once per 40 turns (a 20 ms query took 1-2 s
+# under 50 clients; search p99 at 1M 1.1 s -> 0.45 s). On a database server requests also wait on the server,
+# so a few more threads overlap those waits; with 40, 50 clients' first searches of 40 new words all finished
+# late together (search p99 at 1M on PostgreSQL 440-576 ms with 40 threads, 212-323 ms with 8; country pages
+# the same within the machine's noise).
+THREADS = {"sqlite": 4}
+SERVER_THREADS = 8
 log = logging.getLogger(__name__)
 
 
@@ -115,8 +118,7 @@ def create_app(db: str, secret: str | None = None, secure_cookies: bool | None =
         import anyio.to_thread
         from starlette.concurrency import run_in_threadpool
 
-        if store.dialect == "sqlite":
-            anyio.to_thread.current_default_thread_limiter().total_tokens = SQLITE_THREADS
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS.get(store.dialect, SERVER_THREADS)
         await run_in_threadpool(warm_up)
         # FastAPI builds each router's routes' state on the first request through that router (100-130 ms, paid
         # by the first visitor and every request waiting behind it); building the OpenAPI schema builds them all
