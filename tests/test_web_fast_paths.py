@@ -188,6 +188,26 @@ def test_cached_claim_rows_render_as_the_table_does(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_cached_search_keeps_its_summary_rendered(tmp_path: Path) -> None:
+    """A search's documents, count and facets are rendered once with its cached summary: every page of that search
+    shows the same fragment, which the summary's data alone makes, and its JSON twin carries none of it."""
+    from survindex.web.params import Filters
+
+    db = str(tmp_path / "s.db")
+    _accept_all(db)
+    store = open_store(db)
+    cache = DataCache(store)
+    query = Filters({"q": "Huawei"}, ss.ClaimQuery(q="Huawei"))
+    first, second = (views.search(store, query, views.Page(k, 0), cache) for k in (1, 2))
+    assert second["summary_html"] is first["summary_html"] and first["total"] >= 1
+    assert "<h2>Documents</h2>" in first["summary_html"] and f"<h2>{first['total']} claims</h2>" in first["summary_html"]
+    assert str(first["summary_html"]) == str(render.fragment("_search_summary.html", first))
+    assert "summary_html" not in render.public_data(first)
+    page = client(app_for(db)).get("/search", params={"q": "Huawei", "limit": 1}).text  # a visitor: no snippets
+    assert str(first["summary_html"]).split("</ul>\n", 1)[1] in page
+    store.close()
+
+
 def test_a_server_handles_few_requests_at_once(any_db: str) -> None:
     """The work is Python under one GIL: a few threads (a few more when requests also wait on a database server),
     not anyio's 40 taking turns."""
