@@ -129,8 +129,17 @@ def _with_page(store: Store, cached: dict[str, Any], query: ss.ClaimQuery, page:
     end = page.offset + page.limit
     rows = head[page.offset:end] if end <= len(head) or len(head) < HEAD else \
         ss.claim_rows(store, query, page.limit, page.offset, order="review", columns=_LIST_COLS)
-    return {**{k: v for k, v in cached.items() if k != "head"}, "claims": [claim_summary(r) for r in rows],
+    return {**{k: v for k, v in cached.items() if k != "head"}, "claims": [_row_summary(r) for r in rows],
             "claims_html": Markup("".join(map(_row_html, rows))), "limit": page.limit, "offset": page.offset}
+
+
+def _row_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """``claim_summary`` of a row, kept on the row like its HTML (``_row_html``): a cached profile's or search's
+    first claims are summarised once, not on every page that lists them (nothing changes a page's claims)."""
+    found: dict[str, Any] | None = row.get("_summary")
+    if found is None:
+        found = row["_summary"] = claim_summary(row)
+    return found
 
 
 def _row_html(row: dict[str, Any]) -> str:
@@ -139,7 +148,7 @@ def _row_html(row: dict[str, Any]) -> str:
     html: str | None = row.get("_html")
     if html is None:
         macros: Any = environment().get_template("_macros.html").module
-        html = row["_html"] = str(macros.claim_row(claim_summary(row)))
+        html = row["_html"] = str(macros.claim_row(_row_summary(row)))
     return html
 
 
