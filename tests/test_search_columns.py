@@ -147,11 +147,12 @@ def test_columns_read_in_the_background_meanwhile_sql_answers(tmp_path: Path) ->
 @given(st.lists(st.tuples(st.sampled_from(("safe city", "loan", "safe loan")),
                           st.one_of(st.none(), st.sampled_from(("2019", "2021-03", "2021-03-04", "2024")))),
                 min_size=1, max_size=12),
-       st.sampled_from(("safe", "loan", "absent")), st.integers(0, 4))
+       st.sampled_from(("safe", "loan", "absent")), st.integers(0, 4), st.integers(1, 3))
 def test_documents_found_newest_first_however_many_match(tmp_path_factory: Any, monkeypatch: Any,
-                                                         docs: list[tuple[str, str | None]], q: str, walk: int) -> None:
+                                                         docs: list[tuple[str, str | None]], q: str, walk: int,
+                                                         chunk: int) -> None:
     """Few matches are listed then sorted; more than ``WALK_DOCUMENTS`` are found by walking the documents newest
-    first: the same page either way."""
+    first, ``WALK_CHUNK`` at a time: the same page either way."""
     from survindex.model import Document
 
     store = open_store(str(tmp_path_factory.mktemp("docs") / "d.db"))
@@ -161,6 +162,7 @@ def test_documents_found_newest_first_however_many_match(tmp_path_factory: Any, 
     newest = [d for _, d in sorted(((p, d) for p, d in matching if p), key=lambda x: x[0], reverse=True)] + \
         [d for p, d in matching if not p]  # newest first, ties and undated ones by id
     monkeypatch.setattr(ss, "WALK_DOCUMENTS", walk)
+    monkeypatch.setattr(ss, "WALK_CHUNK", chunk)
     assert [r["id"] for r in ss.search_documents(store, q, limit=5)] == newest[:5]
     assert [r["id"] for r in ss.search_documents(store, q, limit=3, offset=2)] == newest[2:5]
     store.close()
