@@ -31,7 +31,8 @@ claim_st = st.builds(
           extractor_version="1", country=country, supplier=supplier, supplier_country="CHN" if supplier else None,
           technology=tech, year=year, status=status, negated=negated, confidence=conf, financier=fin),
     st.lists(st.sampled_from(WORDS), max_size=3), st.sampled_from(("deployment", "deployment", "financing")),
-    st.sampled_from(("PAK", "KEN", "ECU", None)), st.sampled_from(("Huawei", "Hikvision", "NEC", None)),
+    st.sampled_from(("PAK", "KEN", "ECU", "UGA", "ZWE", None)),  # more values than a facet's limit (3), ties
+    st.sampled_from(("Huawei", "Hikvision", "NEC", "ZTE", "Dahua", None)),
     st.sampled_from(("safe_city", "facial_recognition", "spyware", None)),
     st.one_of(st.none(), st.integers(2015, 2022)), st.sampled_from(("accepted", "unreviewed", "rejected")),
     st.booleans(), st.sampled_from((0.2, 0.5, 0.9)),
@@ -81,6 +82,26 @@ def test_columns_give_the_sql_summary(any_db: str, claims: list[Claim], queries:
         memory = ClaimColumns(store)
         for query in queries:
             _same(store, memory, query)
+    finally:
+        store.close()
+
+
+def test_facets_cut_at_their_limit_keep_ties_in_name_order(any_db: str) -> None:
+    """Past a facet's limit only the values as frequent as the limit-th are sorted (by count, then name)."""
+    countries = ["KEN"] * 3 + ["PAK"] * 2 + ["ECU"] * 2 + ["UGA"] * 2 + ["ZWE"]
+    store = _store(any_db, [Claim(doc_id="doc-0", kind="deployment", quote=f"safe city {i}", extractor="t",
+                                  extractor_version="1", country=c, year=2000 + i, status="accepted")
+                            for i, c in enumerate(countries)])
+    try:
+        memory = ClaimColumns(store)
+        version = memory.at(ss.data_version(store)).version
+        query = ss.ClaimQuery(q="safe")
+        for limit in range(1, 7):
+            found = memory.summary(version, query, None, ("country",), limit)
+            assert found is not None
+            assert found.facets == ss.summary(store, query, ("country",), limit=limit).facets
+        assert found.facets["country"] == [("KEN", 3), ("ECU", 2), ("PAK", 2), ("UGA", 2), ("ZWE", 1)]
+        assert memory.summary(version, query, None, ("country",), 2).facets["country"] == [("KEN", 3), ("ECU", 2)]
     finally:
         store.close()
 

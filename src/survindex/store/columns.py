@@ -288,6 +288,8 @@ class ClaimColumns:
         for col in columns:
             counts = np.bincount(snap.codes[col][places] + 1, minlength=len(snap.names[col]) + 1)[1:]
             found = np.flatnonzero(counts)
+            if len(found) > limit:  # only the values as frequent as the limit-th are sorted by name
+                found = found[counts[found] >= np.partition(counts[found], len(found) - limit)[len(found) - limit]]
             pairs = sorted(((snap.names[col][i], int(counts[i])) for i in found), key=lambda kv: (-kv[1], str(kv[0])))
             facets[col] = pairs[:limit]
         return Found(len(places), facets, _head(snap, places, head))
@@ -303,9 +305,10 @@ class ClaimColumns:
             lexemes = query_lexemes(conn, " ".join(words)) if snap.postings is not None else None
             if lexemes is not None and snap.postings is not None:
                 return snap.postings.matches(lexemes) if lexemes else _NONE
-            if keys.sqlite:
-                sql = "SELECT group_concat(rowid) FROM claims_fts WHERE claims_fts MATCH :m"
-                joined = conn.execute(text(sql), {"m": _sqlite_match(q)}).scalar_one()
+            if keys.sqlite:  # by the driver: SQLAlchemy's statement and result were a tenth of a new word's count
+                sql = "SELECT group_concat(rowid) FROM claims_fts WHERE claims_fts MATCH ?"
+                driver: Any = conn.connection.driver_connection
+                joined = driver.execute(sql, (_sqlite_match(q),)).fetchone()[0]
             else:
                 sql = "SELECT string_agg(id, ',') FROM claims WHERE fts @@ plainto_tsquery('english', :m)"
                 joined = conn.execute(text(sql), {"m": " ".join(words)}).scalar_one()
