@@ -96,3 +96,16 @@ def test_importing_the_pure_packages_loads_no_framework_or_driver() -> None:
     loaded = json.loads(out.stdout)
     assert any(m.startswith("survindex.extract.") for m in loaded)
     assert violations_in(loaded) == []
+
+
+def test_the_index_from_the_database_imports_no_numpy(tmp_path: Path) -> None:
+    """`stats` computes the index from SQL and pure Python: numpy (0.1 s to import, a twentieth of `stats` at 1M
+    claims) is for the web app's columns and search, not for it."""
+    from survindex.store import open_store
+
+    db = tmp_path / "s.db"
+    open_store(str(db)).close()
+    code = ("import sys\nfrom survindex.cli.index import compute_from_db\n"
+            f"compute_from_db({str(db)!r}, 'accepted', None, None)\nprint('numpy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "False"

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-import numpy as np
 from sqlalchemy import Float, Integer, Select, String, and_, func, literal_column, or_, select, text
 
 from survindex import policy
@@ -327,6 +326,8 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
     order = (d.published.desc(), d.id)
     page: Any = None
     if store.dialect == "sqlite":
+        import numpy as np  # here: `stats` reads data_version from this module and needs no numpy (0.1 s to import)
+
         match, m = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", _sqlite_match(q)
         with store.read() as c:
             driver: Any = c.connection.driver_connection
