@@ -224,6 +224,27 @@ def test_a_server_handles_few_requests_at_once(any_db: str) -> None:
     assert THREADS["sqlite"] < SERVER_THREADS < 40
 
 
+def test_a_server_process_collects_garbage_seldom(tmp_path: Path) -> None:
+    """``survindex serve``'s app freezes what start-up loaded and raises the collector's thresholds; an app in
+    another process's hands (tests, an embedding program) leaves both alone."""
+    import gc
+
+    from survindex.web.app import GC_THRESHOLDS, create_app
+
+    db = str(tmp_path / "g.db")
+    seed(db)
+    before = gc.get_threshold()
+    try:
+        with TestClient(create_app(db, secret="s")) as c:
+            assert c.get("/").status_code == 200 and gc.get_threshold() == before
+        with TestClient(create_app(db, secret="s", freeze_gc=True)) as c:
+            assert c.get("/").status_code == 200
+            assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_no_route_hides_another(tmp_path: Path) -> None:
     """The public pages' router is matched first (FastAPI tries included routers in order: a page request skipped
     30 API and case routes first), which is safe only while no route answers another's paths: each route's
