@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from survindex.model import TECHNOLOGY_KEYS, Claim, Document
 from survindex.store import ClaimFilter, ConflictError, Store, open_store

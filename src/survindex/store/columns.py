@@ -295,7 +295,7 @@ class ClaimColumns:
         return Found(len(places), facets, _head(snap, places, head))
 
     def _matches(self, snap: Snapshot, q: str) -> np.ndarray:
-        from survindex.store.search import _sqlite_match, fts_words
+        from survindex.store.search import fts_words
 
         words = fts_words(q)
         if not words:
@@ -305,15 +305,24 @@ class ClaimColumns:
             lexemes = query_lexemes(conn, " ".join(words)) if snap.postings is not None else None
             if lexemes is not None and snap.postings is not None:
                 return snap.postings.matches(lexemes) if lexemes else _NONE
-            if keys.sqlite:  # by the driver: SQLAlchemy's statement and result were a tenth of a new word's count
-                sql = "SELECT group_concat(rowid) FROM claims_fts WHERE claims_fts MATCH ?"
-                driver: Any = conn.connection.driver_connection
-                joined = driver.execute(sql, (_sqlite_match(q),)).fetchone()[0]
+            if keys.sqlite:
+                places = fts_rowids(conn, "claims", q)
             else:
                 sql = "SELECT string_agg(id, ',') FROM claims WHERE fts @@ plainto_tsquery('english', :m)"
-                joined = conn.execute(text(sql), {"m": " ".join(words)}).scalar_one()
-            places = keys.parse(joined)
+                places = keys.parse(conn.execute(text(sql), {"m": " ".join(words)}).scalar_one())
         return places[(places < len(snap.present))]
+
+
+def fts_rowids(conn: Connection, table: str, q: str) -> np.ndarray:
+    """The rowids of the rows of ``table`` whose SQLite full-text index (``<table>_fts``) holds every word of ``q``,
+    listed by the database and read by the driver (SQLAlchemy's statement and result were a tenth of a new word's
+    count)."""
+    from survindex.store.search import _sqlite_match
+
+    driver: Any = conn.connection.driver_connection
+    joined = driver.execute(f"SELECT group_concat(rowid) FROM {table}_fts WHERE {table}_fts MATCH ?",
+                            (_sqlite_match(q),)).fetchone()[0]
+    return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
 
 
 def _mask(snap: Snapshot, query: Any, shown: tuple[str, ...] | None, places: np.ndarray | None) -> np.ndarray:

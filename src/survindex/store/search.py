@@ -328,19 +328,18 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
     if store.dialect == "sqlite":
         import numpy as np  # here: `stats` reads data_version from this module and needs no numpy (0.1 s to import)
 
-        match, m = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", _sqlite_match(q)
+        from survindex.store.columns import fts_rowids
+
         with store.read() as c:
-            driver: Any = c.connection.driver_connection
-            joined = driver.execute(f"SELECT group_concat(rowid) FROM ({match})", (m,)).fetchone()[0]
-            found = np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
+            found = fts_rowids(c, "documents", q)
             if len(found) > WALK_DOCUMENTS:  # walk the documents newest first (the published index) against the
                 # matches, listed once (a word in 25,000 documents: 0.5-2 ms; SQLite's own list of them 1-6 ms;
                 # sorting them 10-35 ms; asking the full-text index about each document walked 0.1 ms a document)
                 matches = np.zeros(int(found.max()) + 1, dtype=bool)
                 matches[found] = True
                 hits: list[int] = []
-                walk = driver.execute("SELECT rowid FROM documents INDEXED BY ix_documents_published "
-                                      "ORDER BY published DESC, id")
+                walk = c.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "SELECT rowid FROM documents INDEXED BY ix_documents_published ORDER BY published DESC, id")
                 while len(hits) < offset + limit and (chunk := walk.fetchmany(WALK_CHUNK)):
                     keys = np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk))
                     keys = keys[keys < len(matches)]

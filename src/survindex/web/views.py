@@ -296,9 +296,9 @@ def search(store: Store, filters: Filters, page: Page, cache: DataCache | None =
             found = ss.summary(store, q, ("technology", "country", "supplier", "status"), head=HEAD,
                                memory=cache.columns if cache else None, version=cache.version() if cache else None,
                                head_columns=_LIST_COLS)
-        summary = {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
-                   "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()}}
-        return {**summary, "summary_html": fragment("_search_summary.html", summary), "head": found.head}
+        shown = {"documents": ss.search_documents(store, q.q, limit=10) if q.q else [], "total": found.total,
+                 "facets": {c: [{"value": v, "claims": n} for v, n in pairs] for c, pairs in found.facets.items()}}
+        return {**shown, "summary_html": fragment("_search_summary.html", shown), "head": found.head}
     key = ("search", tuple(sorted((k, str(v)) for k, v in filters.params.items())))
     found = cache.get(key, summary) if cache is not None else summary()
     return {"title": f"Search: {q.q}" if q.q else "Search", "params": filters.params,
