@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from survindex.model import Claim
 from survindex.store import ClaimFilter, open_store
 from survindex.store import schema as s
 from survindex.store import search as ss
-from survindex.store.columns import ClaimColumns
+from survindex.store.columns import ClaimColumns, code_type
 
 WORDS = ("safe", "city", "camera", "police", "loan", "cameras", "e-mail", "O'Neil's", "the")
 COLUMNS = ("technology", "country", "supplier", "status")
@@ -143,6 +144,30 @@ def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.Mon
         for q in queries:
             _same(store, memory, q)
         assert memory.at(ss.data_version(store)).rank is not before.rank  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
+def test_codes_widen_when_a_correction_adds_a_value(any_db: str) -> None:
+    """Codes are held in the narrowest integer type (``code_type``); a correction naming a new value past what
+    that type holds widens them, and the counts stay those of SQL."""
+    assert [code_type(n) for n in (0, 127, 128, 32767, 32768)] == [np.int8, np.int8, np.int16, np.int16, np.int32]
+    claims = [Claim(doc_id="doc-0", kind="deployment", quote=f"camera {i}", extractor="t", extractor_version="1",
+                    country="PAK", supplier=f"Supplier {i}", status="unreviewed") for i in range(127)]
+    store = _store(any_db, claims)
+    try:
+        memory = ClaimColumns(store)
+        before = memory.at(ss.data_version(store))
+        assert before is not None and before.codes["supplier"].dtype == np.int8
+        claim = next(iter(store.claims(ClaimFilter(supplier="Supplier 7"))))
+        store.update_claim(claim.id, {"supplier": "A new supplier"}, actor="ed", expected_version=1)
+        after = memory.at(ss.data_version(store))
+        assert after is not None and after.rank is before.rank  # read again by claim, not whole
+        assert after.codes["supplier"].dtype == np.int16 and before.codes["supplier"].dtype == np.int8
+        query = ss.ClaimQuery(q="camera", filter=ClaimFilter(supplier="A new supplier"))
+        assert memory.summary(ss.data_version(store), query, None, COLUMNS).total == 1  # type: ignore[union-attr]
+        _same(store, memory, query)
+        _same(store, memory, ss.ClaimQuery(q="camera"))
     finally:
         store.close()
 

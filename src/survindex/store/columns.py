@@ -33,7 +33,8 @@ FULL_RELOAD = 20_000  # more claims changed than this since the last version: re
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The columns at one data version. ``codes[col][key]`` is the index of the value in ``names[col]`` (-1: NULL);
+    """The columns at one data version. ``codes[col][key]`` is the index of the value in ``names[col]`` (-1: NULL;
+    in the narrowest type that holds them, ``code_type``);
     ``present`` marks the keys that hold a claim (SQLite rowids can have gaps)."""
 
     version: tuple[int, int]
@@ -143,6 +144,7 @@ def _load(store: Store, version: tuple[int, int]) -> Snapshot:
                 if value is not None:
                     codes[col][keys.parse(joined)] = len(names[col])
                     names[col].append(value)
+            codes[col] = codes[col].astype(code_type(len(names[col])))
         year = np.full(size, NO_YEAR, dtype=np.int32)
         for value, joined in conn.execute(text(f"SELECT year, {keys.agg(keys.key)} FROM claims "
                                                "WHERE year IS NOT NULL GROUP BY year")):
@@ -201,11 +203,12 @@ def _changed(store: Store, snap: Snapshot, version: tuple[int, int]) -> Snapshot
     year, confidence = snap.year.copy(), snap.confidence.copy()
     negated, superseded = snap.negated.copy(), snap.superseded.copy()
     for j, col in enumerate(CATEGORICAL, start=1):
-        codes[col] = codes[col].copy()
-        for place, r in zip(places, rows):
+        for r in rows:
             if r[j] is not None and r[j] not in index[col]:
                 index[col][r[j]] = len(names[col])
                 names[col].append(r[j])
+        codes[col] = codes[col].astype(code_type(len(names[col])))  # a copy, wider when the new names need it
+        for place, r in zip(places, rows):
             codes[col][place] = -1 if r[j] is None else index[col][r[j]]
     n = len(CATEGORICAL) + 1
     for place, r in zip(places, rows):
@@ -218,6 +221,16 @@ def _changed(store: Store, snap: Snapshot, version: tuple[int, int]) -> Snapshot
                                               **{int(p): frozenset(r[n + 4]) for p, r in zip(places, rows)}})
     return replace(snap, version=version, codes=codes, names=names, index=index, year=year, confidence=confidence,
                    negated=negated, superseded=superseded, postings=postings)
+
+
+def code_type(names: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer type holding the codes of ``names`` values, -1 and the largest code + 1 (facets
+    count ``code + 1``): gathering a word's claims' codes from a million is about twice as fast in int16 as in
+    int32."""
+    for kind in (np.int8, np.int16):
+        if names <= np.iinfo(kind).max:
+            return kind
+    return np.int32
 
 
 def _index(names: dict[str, list[Any]]) -> dict[str, dict[Any, int]]:

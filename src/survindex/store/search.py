@@ -317,50 +317,61 @@ WALK_CHUNK = 512  # documents read at a time from the published index while walk
 
 
 def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-    """Documents whose title or text match the words of ``q``, with a plain-text snippet."""
+    """Documents whose title or text match the words of ``q``, newest first, with a plain-text snippet (empty,
+    and the text not read, when the current policy shows no full texts)."""
     words = fts_words(q)
     if not words:
         return []
-    d = s.documents.c
-    cols = [d.id, d.title, d.url, d.published, d.publisher, d.text]
-    order = (d.published.desc(), d.id)
-    page: Any = None
-    if store.dialect == "sqlite":
-        import numpy as np  # here: `stats` reads data_version from this module and needs no numpy (0.1 s to import)
-
-        from survindex.store.columns import fts_rowids
-
-        with store.read() as c:
-            found = fts_rowids(c, "documents", q)
-            if len(found) > WALK_DOCUMENTS:  # walk the documents newest first (the published index) against the
-                # matches, listed once (a word in 25,000 documents: 0.5-2 ms; SQLite's own list of them 1-6 ms;
-                # sorting them 10-35 ms; asking the full-text index about each document walked 0.1 ms a document)
-                matches = np.zeros(int(found.max()) + 1, dtype=bool)
-                matches[found] = True
-                hits: list[int] = []
-                walk = c.connection.driver_connection.execute(  # type: ignore[union-attr]
-                    "SELECT rowid FROM documents INDEXED BY ix_documents_published ORDER BY published DESC, id")
-                while len(hits) < offset + limit and (chunk := walk.fetchmany(WALK_CHUNK)):
-                    keys = np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk))
-                    keys = keys[keys < len(matches)]
-                    hits += keys[matches[keys]].tolist()
-                walk.close()
-                page = select(d.id).where(literal_column("documents.rowid").in_(hits[offset:offset + limit]))
-            else:
-                cond: Any = literal_column("documents.rowid").in_(found.tolist())
-    elif store.dialect == "postgresql":
-        cond = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
-    else:
-        cond = and_(*[d.text.contains(w) for w in words])
-    if page is None:
-        page = select(d.id).where(cond).order_by(*order).limit(limit).offset(offset)  # sorted without the texts
-    sel = select(*cols).where(d.id.in_(page)).order_by(*order)
+    full = policy.current().full_texts
+    names = ("id", "title", "url", "published", "publisher", *(("text",) if full else ()))
     with store.read() as c:
-        rows = [dict(r._mapping) for r in c.execute(sel)]
+        if store.dialect == "sqlite":
+            keys = _newest_documents(c, q, limit, offset)
+            driver: Any = c.connection.driver_connection  # ten rows by rowid: SQLAlchemy's statement cost more
+            found = {r[0]: dict(zip(names, r[1:])) for r in driver.execute(
+                f"SELECT rowid, {', '.join(names)} FROM documents WHERE rowid IN ({', '.join('?' * len(keys))})",
+                keys)}
+            rows = [found[k] for k in keys if k in found]
+        else:
+            d = s.documents.c
+            order = (d.published.desc(), d.id)
+            if store.dialect == "postgresql":
+                cond: Any = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
+            else:
+                cond = and_(*[d.text.contains(w) for w in words])
+            page = select(d.id).where(cond).order_by(*order).limit(limit).offset(offset)  # sorted without the texts
+            sel = select(*(d[n] for n in names)).where(d.id.in_(page)).order_by(*order)
+            rows = [dict(r._mapping) for r in c.execute(sel)]
     for r in rows:
-        body = r.pop("text") or ""
-        r["snippet"] = snippet(body, words) if policy.current().full_texts else ""
+        r["snippet"] = snippet(r.pop("text") or "", words) if full else ""
     return rows
+
+
+def _newest_documents(c: Any, q: str, limit: int, offset: int) -> list[int]:
+    """The rowids of the ``limit`` newest documents matching ``q`` after the first ``offset`` (SQLite)."""
+    import numpy as np  # here: `stats` reads data_version from this module and needs no numpy (0.1 s to import)
+
+    from survindex.store.columns import fts_rowids
+
+    driver: Any = c.connection.driver_connection
+    found = fts_rowids(c, "documents", q)
+    if len(found) <= WALK_DOCUMENTS:  # few: sorted by the database
+        return [r[0] for r in driver.execute(
+            f"SELECT rowid FROM documents WHERE rowid IN ({', '.join('?' * len(found))}) "
+            "ORDER BY published DESC, id LIMIT ? OFFSET ?", [*found.tolist(), limit, offset])]
+    # many: walk the documents newest first (the published index) against the matches, listed once (a word in
+    # 25,000 documents: 0.5-2 ms; SQLite's own list of them 1-6 ms; sorting them 10-35 ms; asking the full-text
+    # index about each document walked 0.1 ms a document)
+    matches = np.zeros(int(found.max()) + 1, dtype=bool)
+    matches[found] = True
+    hits: list[int] = []
+    walk = driver.execute("SELECT rowid FROM documents INDEXED BY ix_documents_published ORDER BY published DESC, id")
+    while len(hits) < offset + limit and (chunk := walk.fetchmany(WALK_CHUNK)):
+        keys = np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk))
+        keys = keys[keys < len(matches)]
+        hits += keys[matches[keys]].tolist()
+    walk.close()
+    return hits[offset:offset + limit]
 
 
 def snippet(body: str, words: list[str], width: int = 240) -> str:
