@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from unittest import mock
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from survindex.model import Claim
 from survindex.store import ClaimFilter, open_store
 from survindex.store import schema as s
 from survindex.store import search as ss
+from survindex.store import columns
 from survindex.store.columns import ClaimColumns, code_type
+from survindex.store.safety import StorageError
 
 WORDS = ("safe", "city", "camera", "police", "loan", "cameras", "e-mail", "O'Neil's", "the")
 COLUMNS = ("technology", "country", "supplier", "status")
@@ -75,14 +78,53 @@ def _same(store: Any, memory: ClaimColumns, query: ss.ClaimQuery) -> None:
             assert list(fast.head) == sql.head, (query, each.name)  # then the others
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(claim_st, max_size=30), st.lists(query_st, min_size=1, max_size=4))
-def test_columns_give_the_sql_summary(any_db: str, claims: list[Claim], queries: list[ss.ClaimQuery]) -> None:
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(claim_st, max_size=30), st.lists(query_st, min_size=1, max_size=4), st.sampled_from((1, 3, 1000)))
+def test_columns_give_the_sql_summary(any_db: str, claims: list[Claim], queries: list[ss.ClaimQuery],
+                                      posted: int) -> None:
+    """``posted``: SQLite holds the claims of the terms in at least that many claims (1: every term; 1000:
+    none here, FTS5 lists them)."""
     store = _store(any_db, claims)
     try:
+        with mock.patch.object(columns, "POSTED", posted):
+            memory = ClaimColumns(store)
+            for query in queries:
+                _same(store, memory, query)
+    finally:
+        store.close()
+
+
+def test_plain_query_words_are_the_terms_fts5_makes(tmp_path: Path) -> None:
+    """A word of ASCII letters and digits is one FTS5 term, in lower case; any other word is left to FTS5."""
+    assert columns.plain_terms(["Huawei", "CCTV", "5G"]) == {"huawei", "cctv", "5g"}
+    assert columns.plain_terms(["Zürich"]) is None and columns.plain_terms(["safe_city"]) is None
+    store = open_store(str(tmp_path / "t.db"))
+    try:
+        with store.read() as conn:
+            driver: Any = conn.connection.driver_connection
+            driver.execute("CREATE VIRTUAL TABLE temp.t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
+            driver.execute("INSERT INTO temp.t VALUES ('Huawei CCTV 5G Zürich safe_city')")
+            driver.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(temp, t, row)")
+            made = {r[0] for r in driver.execute("SELECT term FROM temp.v")}
+        assert {"huawei", "cctv", "5g"} <= made and "zürich" not in made  # folded by FTS5: left to it
+    finally:
+        store.close()
+
+
+def test_a_read_only_store_holds_the_common_terms_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terms' list is a temporary table, which a read-only store's connections (``query_only``) would refuse:
+    allowed for its creation only, the store still refuses writes after."""
+    path = str(tmp_path / "ro.db")
+    _store(path, _claims(12)).close()
+    monkeypatch.setattr(columns, "POSTED", 2)
+    store = open_store(path, read_only=True)
+    try:
         memory = ClaimColumns(store)
-        for query in queries:
-            _same(store, memory, query)
+        snap = memory.at(ss.data_version(store))
+        assert snap is not None and snap.postings is not None and {"camera", "huawei"} <= snap.postings.places.keys()
+        _same(store, memory, ss.ClaimQuery(q="Huawei camera"))
+        with store.read() as conn, pytest.raises(StorageError, match="read-only"):
+            conn.execute(sa.text("CREATE TEMP TABLE x (y)"))
     finally:
         store.close()
 
@@ -114,7 +156,9 @@ def _claims(n: int, first: int = 0) -> list[Claim]:
             for i in range(first, first + n)]
 
 
-def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("posted", [1, 1000])
+def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.MonkeyPatch, posted: int) -> None:
+    monkeypatch.setattr(columns, "POSTED", posted)
     store = _store(any_db, _claims(20))
     try:
         memory = ClaimColumns(store)
@@ -135,7 +179,7 @@ def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.Mon
                            expected_version=1)
         after = memory.at(ss.data_version(store))
         assert after is not None and after.rank is before.rank  # only the reviewed claim was read again
-        if after.postings is not None:  # PostgreSQL: its words too (its supplier is in its full-text vector)
+        if after.postings is not None:  # its words too (its supplier is in its full-text index)
             assert after.postings.places is before.postings.places  # type: ignore[union-attr]
             assert len(after.postings.changed) == 1
         for q in queries:

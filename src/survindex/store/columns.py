@@ -48,7 +48,7 @@ class Snapshot:
     present: np.ndarray
     rank: np.ndarray  # the claim's place in id order
     ids: np.ndarray | None  # PostgreSQL: the sorted claim ids (bytes), the key of each place
-    postings: Postings | None = None  # PostgreSQL: the places of each lexeme
+    postings: Postings | None = None  # the places of each lexeme (PostgreSQL) or common term (SQLite)
 
     def code(self, col: str, value: Any) -> int:
         """The code of a value (-2, which no claim has, for a value no claim has)."""
@@ -81,6 +81,9 @@ class Postings:
 
 
 _NONE = np.empty(0, dtype=np.int64)
+_PLAIN = re.compile(r"[A-Za-z0-9]+")
+POSTED = 1000  # SQLite: terms held by at least this many claims have their claims' rowids in memory
+FTS_COLUMNS = "quote, supplier, financier"  # the claims' full-text columns (SQLite: claims_fts)
 _LEXEME = re.compile(r"'((?:[^']|'')*)'")
 POSTINGS = ("SELECT lexeme, string_agg(place::text, ',') FROM (SELECT fts, row_number() OVER (ORDER BY id COLLATE \"C\")"
             " - 1 AS place FROM claims) AS r, unnest(tsvector_to_array(fts)) AS lexeme GROUP BY lexeme")
@@ -172,8 +175,9 @@ def _load(store: Store, version: tuple[int, int]) -> Snapshot:
             present[order] = True
         else:
             rank, present = np.arange(size), np.ones(size, dtype=bool)
-        postings = None
-        if not keys.sqlite:
+        if keys.sqlite:
+            postings = _sqlite_postings(conn)
+        else:
             places = {lexeme: np.sort(np.fromstring(joined, dtype=np.int64, sep=","))
                       for lexeme, joined in conn.execute(text(POSTINGS))}
             postings = Postings(places, {})
@@ -190,13 +194,18 @@ def _changed(store: Store, snap: Snapshot, version: tuple[int, int]) -> Snapshot
         if len(named) > FULL_RELOAD:
             return None
         keys = _Keys(conn, store.dialect, snap.ids)
-        lexemes = ", tsvector_to_array(fts)" if snap.postings is not None else ""
+        lexemes = "" if snap.postings is None else ", " + (FTS_COLUMNS if keys.sqlite else "tsvector_to_array(fts)")
         read = text(f"SELECT {keys.key}, {cols}{lexemes} FROM claims WHERE id IN :ids").bindparams(
             bindparam("ids", expanding=True))
         rows = [r for i in range(0, len(named), 500) for r in conn.execute(read, {"ids": named[i:i + 500]})]
+        places = keys.parse(",".join(str(r[0]) for r in rows))
+        held: dict[int, frozenset[str]] = {}
+        if snap.postings is not None:
+            n = len(CATEGORICAL) + 5
+            held = _sqlite_words(conn, [(int(p), *r[n:]) for p, r in zip(places, rows)]) if keys.sqlite else \
+                {int(p): frozenset(r[n]) for p, r in zip(places, rows)}
     if not rows:
         return replace(snap, version=version)
-    places = keys.parse(",".join(str(r[0]) for r in rows))
     if len(places) != len(rows):
         return None
     codes, names, index = dict(snap.codes), {k: list(v) for k, v in snap.names.items()}, _index(snap.names)
@@ -217,8 +226,7 @@ def _changed(store: Store, snap: Snapshot, version: tuple[int, int]) -> Snapshot
         negated[place], superseded[place] = bool(r[n + 2]), r[n + 3] is not None
     postings = snap.postings
     if postings is not None:
-        postings = Postings(postings.places, {**postings.changed,
-                                              **{int(p): frozenset(r[n + 4]) for p, r in zip(places, rows)}})
+        postings = Postings(postings.places, {**postings.changed, **held})
     return replace(snap, version=version, codes=codes, names=names, index=index, year=year, confidence=confidence,
                    negated=negated, superseded=superseded, postings=postings)
 
@@ -313,9 +321,13 @@ class ClaimColumns:
         words = fts_words(q)
         if not words:
             return np.flatnonzero(snap.present)
+        sqlite = self.store.dialect == "sqlite"
+        if sqlite and snap.postings is not None and (terms := plain_terms(words)) is not None \
+                and terms <= snap.postings.places.keys():  # else a rare word, or one FTS5 may cut or fold
+            return snap.postings.matches(terms)
         with self.store.read() as conn:
             keys = _Keys(conn, self.store.dialect, snap.ids)
-            lexemes = query_lexemes(conn, " ".join(words)) if snap.postings is not None else None
+            lexemes = query_lexemes(conn, " ".join(words)) if snap.postings is not None and not sqlite else None
             if lexemes is not None and snap.postings is not None:
                 return snap.postings.matches(lexemes) if lexemes else _NONE
             if keys.sqlite:
@@ -324,6 +336,57 @@ class ClaimColumns:
                 sql = "SELECT string_agg(id, ',') FROM claims WHERE fts @@ plainto_tsquery('english', :m)"
                 places = keys.parse(conn.execute(text(sql), {"m": " ".join(words)}).scalar_one())
         return places[(places < len(snap.present))]
+
+
+def plain_terms(words: list[str]) -> frozenset[str] | None:
+    """The terms SQLite's full-text index makes of query words made only of ASCII letters and digits (each a
+    term, lower case, as FTS5's ``unicode61`` tokenizer makes it); None when a word has any other character."""
+    if all(_PLAIN.fullmatch(w) for w in words):
+        return frozenset(w.lower() for w in words)
+    return None
+
+
+def _sqlite_postings(conn: Connection) -> Postings:
+    """The rowids of the claims holding each term that at least ``POSTED`` claims hold, each listed by the
+    full-text index itself (``MATCH`` the term): at 1M claims FTS5 took 1-12 ms to list a common supplier's
+    claims on every new search. Rarer terms are left to FTS5 (a few hundred rowids: well under a millisecond)."""
+    driver: Any = conn.connection.driver_connection
+    only = driver.execute("PRAGMA query_only").fetchone()[0]
+    if only:  # a read-only store refuses any write, even to the temporary schema; its file is opened mode=ro
+        driver.execute("PRAGMA query_only=OFF")
+    try:
+        driver.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.claims_fts_terms USING fts5vocab(main, claims_fts, row)")
+    finally:
+        if only:
+            driver.execute("PRAGMA query_only=ON")
+    terms = [r[0] for r in driver.execute("SELECT term FROM temp.claims_fts_terms WHERE doc >= ?", (POSTED,))]
+    places = {}
+    for term in terms:
+        joined = driver.execute("SELECT group_concat(rowid) FROM claims_fts WHERE claims_fts MATCH ?",
+                                ('"' + term.replace('"', '""') + '"',)).fetchone()[0]
+        places[term] = np.fromstring(joined, dtype=np.int32, sep=",") if joined else _NONE
+    return Postings(places, {})
+
+
+def _sqlite_words(conn: Connection, rows: list[tuple[Any, ...]]) -> dict[int, frozenset[str]]:
+    """The terms FTS5 makes of each of these claims' (rowid, *``FTS_COLUMNS``): the claims written to a full-text
+    table in memory made with the store's own tokenizer, and its terms listed."""
+    import sqlite3
+
+    made = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'claims_fts'")).scalar_one()
+    tokenizer = re.search(r"tokenize\s*=\s*'((?:[^']|'')*)'", made)
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.execute(f"CREATE VIRTUAL TABLE t USING fts5({FTS_COLUMNS}"
+                       + (f", tokenize='{tokenizer.group(1)}')" if tokenizer else ")"))
+        memory.executemany(f"INSERT INTO t(rowid, {FTS_COLUMNS}) VALUES (?, ?, ?, ?)", rows)
+        memory.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+        words: dict[int, set[str]] = {int(r[0]): set() for r in rows}
+        for term, doc in memory.execute("SELECT term, doc FROM v"):
+            words[doc].add(term)
+    finally:
+        memory.close()
+    return {place: frozenset(held) for place, held in words.items()}
 
 
 def fts_rowids(conn: Connection, table: str, q: str) -> np.ndarray:
