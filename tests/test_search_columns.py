@@ -184,6 +184,10 @@ def test_columns_follow_reviews_and_imports(any_db: str, monkeypatch: pytest.Mon
             assert len(after.postings.changed) == 1
         for q in queries:
             _same(store, memory, q)
+        other = next(iter(store.claims(ClaimFilter(country="KEN"))))  # a name FTS5 folds: found as "Huawei"
+        store.update_claim(other.id, {"supplier": "Huawéi Technologies"}, actor="ed", expected_version=1)
+        for q in (*queries, ss.ClaimQuery(q="Technologies")):
+            _same(store, memory, q)
         store.put_claims(_claims(5, first=100))  # an import: every claim read again
         for q in queries:
             _same(store, memory, q)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from survindex.model import TECHNOLOGY_KEYS, Claim, Document
 from survindex.store import ClaimFilter, ConflictError, Store, open_store
@@ -78,6 +78,35 @@ def test_reads_open_no_transaction_and_leave_writes_atomic(any_db: str) -> None:
                 store.put_claims([_claim(doc, country="UGA")], conn=conn)
                 raise RuntimeError("half way")
     assert [c.country for c in store.claims()] == ["KEN"]
+
+
+def test_data_version_moves_when_claims_added_are_seen(any_db: str) -> None:
+    """The data version's second part moves when a transaction that added claims commits, not before (a reader
+    would cache the old claims under the new version); on PostgreSQL two writers adding claims at once do not
+    wait for each other (each counts its own transaction, ``m0014_claim_changes``), and an update changes nothing."""
+    from survindex.store.search import data_version
+
+    store, doc = _stored(any_db)
+    other = Store(any_db)
+    try:
+        before = data_version(other)
+        with store.transaction() as first:
+            store.put_claims([_claim(doc, country="UGA")], conn=first)
+            store.put_claims([_claim(doc, country="ZWE")], conn=first)  # a second statement, the same transaction
+            assert data_version(other) == before
+            if store.dialect == "postgresql":
+                with other.transaction() as second:  # waits for nothing: fails within the lock timeout if it did
+                    second.execute(text("SET LOCAL lock_timeout = '2s'"))
+                    other.put_claims([_claim(doc, country="ECU")], conn=second)
+        after = data_version(other)
+        assert after[1] != before[1] and after[0] == before[0]
+        claim = next(iter(store.claims(ClaimFilter(country="UGA"))))
+        with store.transaction() as conn:
+            conn.execute(update(s.claims).where(s.claims.c.id == claim.id).values(stage="operational"))
+        assert data_version(other) == after
+        assert {c.country for c in store.claims()} >= {"KEN", "UGA", "ZWE"}
+    finally:
+        other.close()
 
 
 def test_optimistic_concurrency_and_audit(any_db: str) -> None:

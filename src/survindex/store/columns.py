@@ -11,7 +11,9 @@ answer (a document filter, another dialect) returns None and is answered by SQL.
 On PostgreSQL the snapshot also holds the places of the claims behind each lexeme of their ``fts`` vectors
 (``Postings``): the GIN index finds a word's claims quickly, but their keys are in the table's rows, and a word in
 127,000 of a million claims read 70,000 heap pages (0.5-0.7 s); intersecting arrays here takes milliseconds.
-PostgreSQL still turns the words into lexemes (``plainto_tsquery``), so matching is its own."""
+PostgreSQL still turns the words into lexemes (``plainto_tsquery``), so matching is its own. On SQLite the terms
+held by at least ``POSTED`` claims are held the same way, each listed by FTS5 itself: a query of plain ASCII words
+(``plain_terms``, the terms FTS5 makes of them) whose terms are all held is answered here, any other by FTS5."""
 
 from __future__ import annotations
 
@@ -57,8 +59,9 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Postings:
-    """The places of the claims whose ``fts`` vector holds each lexeme (sorted), as read with the snapshot, and the
-    lexemes of the claims read again since (a correction can change a supplier's name)."""
+    """The places of the claims whose full-text entry holds each lexeme (PostgreSQL's ``fts`` vector) or term
+    (SQLite's FTS5 index, the common terms only), sorted, as read with the snapshot, and the lexemes or terms of the
+    claims read again since (a correction can change a supplier's name)."""
 
     places: dict[str, np.ndarray]
     changed: dict[int, frozenset[str]]
@@ -355,7 +358,8 @@ def _sqlite_postings(conn: Connection) -> Postings:
     if only:  # a read-only store refuses any write, even to the temporary schema; its file is opened mode=ro
         driver.execute("PRAGMA query_only=OFF")
     try:
-        driver.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.claims_fts_terms USING fts5vocab(main, claims_fts, row)")
+        driver.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.claims_fts_terms "
+                       "USING fts5vocab(main, claims_fts, row)")
     finally:
         if only:
             driver.execute("PRAGMA query_only=ON")

@@ -412,11 +412,14 @@ def count_documents(store: Store) -> int:
 
 
 def data_version(store: Store) -> tuple[int, int]:
-    """Changes whenever a review action or an import lands: (last audit id, last claims rowid/count)."""
+    """Changes whenever a review action or an import lands: (last audit id, SQLite's last claims rowid or, on
+    PostgreSQL, the number of transactions that added or removed claims: migration ``m0014_claim_changes``)."""
     with store.read() as c:
         audit = c.execute(select(func.max(s.audit_log.c.id))).scalar_one() or 0
         if store.dialect == "sqlite":
             rows = c.execute(text("SELECT max(rowid) FROM claims")).scalar_one() or 0
+        elif store.dialect == "postgresql":
+            rows = c.execute(text("SELECT count(*) FROM claims_changes")).scalar_one()
         else:
             rows = c.execute(select(func.count()).select_from(s.claims)).scalar_one() or 0
     return int(audit), int(rows)

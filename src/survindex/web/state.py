@@ -68,7 +68,7 @@ class DataCache:
 
     def version(self) -> tuple[int, int]:
         """The data version, read again at most once per ``poll`` seconds by one request at a time (on
-        PostgreSQL it counts the claims: 40 threads counting at once made every poll a queue)."""
+        PostgreSQL it once counted the claims: 40 threads counting at once made every poll a queue)."""
         now = time.monotonic()
         if self._version is None or now - self._checked > self.poll:
             if not self._polling.acquire(blocking=False):
