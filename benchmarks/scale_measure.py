@@ -31,18 +31,29 @@ GROUPBY_SQL = [
 ]
 
 
+# The command runs in a child of a small Python process, not of this one: a child's peak RSS (``ru_maxrss``)
+# starts from its parent's at the fork (Linux carries the forking process's high-water mark through ``exec``),
+# so a child of this process, grown to hundreds of MB, reported at least that much. The wrapper's own is ~10 MB.
+_RUN = ("import os, sys, time\n"
+        "t = time.perf_counter()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+        "_, status, usage = os.wait4(pid, 0)\n"
+        "print(f'\\n@timed {time.perf_counter() - t} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}', "
+        "file=sys.stderr)\n"
+        "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def timed(cmd: list[str], stdout: Any = subprocess.DEVNULL, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``cmd``; its wall time and peak RSS (``wait4`` on that one child)."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
-        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {err}")
-    return {"seconds": round(seconds, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "rss_mb": round(usage.ru_maxrss / 1024)}
+    """Run ``cmd``; its wall time, CPU time and peak RSS (``wait4`` on that one process, started by a small
+    wrapper: ``_RUN``)."""
+    proc = subprocess.run([sys.executable, "-c", _RUN, *cmd], stdout=stdout, stderr=subprocess.PIPE, env=env)
+    err, _, last = proc.stderr.decode(errors="replace").rstrip().rpartition("\n")
+    if proc.returncode != 0 or not last.startswith("@timed "):
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {(err + last)[-2000:]}")
+    seconds, cpu, rss_kb = (float(x) for x in last.split()[1:])
+    return {"seconds": round(seconds, 3), "cpu_s": round(cpu, 2), "rss_mb": round(rss_kb / 1024)}
 
 
 def _sqlite_path(db: str) -> str:
