@@ -91,3 +91,23 @@ def test_processes_opening_a_new_database_at_once_take_turns(tmp_path: Path) -> 
         path = str(tmp_path / f"new{attempt}.db")
         with multiprocessing.get_context("spawn").Pool(8) as pool:
             assert pool.map(_open, [path] * 8) == [SCHEMA_VERSION] * 8
+
+
+def test_a_new_file_is_put_in_wal_mode_when_another_process_lets_go_of_it(tmp_path: Path) -> None:
+    """SQLite refuses the switch to WAL at once, busy timeout or not, while another connection holds the file's
+    reserved lock (a process migrating a new database): the opening connection tries again meanwhile."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "held.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, holder.execute, ("COMMIT",)).start()
+    store = Store(str(path))
+    try:
+        with store.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    finally:
+        store.close()
+        holder.close()

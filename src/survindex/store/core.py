@@ -551,10 +551,28 @@ def _check_sqlite(version: tuple[int, ...] | None = None) -> None:
                                   "give a postgresql:// URL)")
 
 
+WAL_WAIT = 10.0  # seconds a new connection tries to put a new file in WAL mode while others hold it
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """A SQLite connection waits up to 10 s for other processes' locks, and its file is in WAL mode. The switch to
+    WAL (once in a file's life) is refused at once, without waiting, while another process holds the file (eight
+    processes opening a new database together): it is tried again until ``WAL_WAIT``."""
+    import sqlite3
+    import time
+
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    deadline = time.monotonic() + WAL_WAIT
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
