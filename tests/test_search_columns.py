@@ -262,6 +262,30 @@ def test_documents_found_newest_first_however_many_match(tmp_path_factory: Any, 
     store.close()
 
 
+def test_documents_newest_first_with_snippets_only_where_texts_are_shown(any_db: str) -> None:
+    """On both databases: the matching documents newest first (undated last, ties by id), paged by offset; a
+    snippet of the text where the policy shows full texts, none (and the text not read) where it does not."""
+    from survindex.model import Document
+
+    store = _store(any_db, [])
+    try:
+        for i, published in enumerate(("2021-03-04", None, "2024", "2019", "2024")):
+            store.put_document(Document(id=f"news-{i}", text=f"Cameras from Huawei were installed in city {i}.",
+                                        title=f"Report {i}", published=published))
+        store.put_document(Document(id="other", text="Nothing to see.", published="2025"))
+        with policy.applied(policy.EVERYTHING):
+            found = ss.search_documents(store, "huawei cameras", limit=3)
+            assert [d["id"] for d in found] == ["news-2", "news-4", "news-0"]
+            assert "Huawei" in found[0]["snippet"] and found[0]["title"] == "Report 2"
+            assert [d["id"] for d in ss.search_documents(store, "huawei", limit=5, offset=3)] == ["news-3", "news-1"]
+        with policy.applied(policy.REVIEWED):
+            shown = ss.search_documents(store, "Huawei", limit=2)
+            assert [d["id"] for d in shown] == ["news-2", "news-4"] and {d["snippet"] for d in shown} == {""}
+            assert "text" not in shown[0]
+    finally:
+        store.close()
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(claim_st, max_size=30), st.lists(query_st, min_size=1, max_size=3))
 def test_review_queue_counts_from_the_columns(tmp_path_factory: Any, claims: list[Claim],

@@ -332,14 +332,16 @@ def search_documents(store: Store, q: str, limit: int = 20, offset: int = 0) -> 
                 f"SELECT rowid, {', '.join(names)} FROM documents WHERE rowid IN ({', '.join('?' * len(keys))})",
                 keys)}
             rows = [found[k] for k in keys if k in found]
+        elif store.dialect == "postgresql":  # walks the published index (m0015); only the rows shown are read
+            driver = c.connection.driver_connection
+            rows = [dict(zip(names, r)) for r in driver.execute(
+                f"SELECT {', '.join(names)} FROM documents WHERE fts @@ plainto_tsquery('english', %s) "
+                "ORDER BY published DESC NULLS LAST, id LIMIT %s OFFSET %s", (" ".join(words), limit, offset))]
         else:
             d = s.documents.c
-            order = (d.published.desc(), d.id)
-            if store.dialect == "postgresql":
-                cond: Any = text("documents.fts @@ plainto_tsquery('english', :pq)").bindparams(pq=" ".join(words))
-            else:
-                cond = and_(*[d.text.contains(w) for w in words])
-            page = select(d.id).where(cond).order_by(*order).limit(limit).offset(offset)  # sorted without the texts
+            order = (d.published.desc().nulls_last(), d.id)
+            page = select(d.id).where(and_(*[d.text.contains(w) for w in words])).order_by(*order).limit(
+                limit).offset(offset)  # sorted without the texts
             sel = select(*(d[n] for n in names)).where(d.id.in_(page)).order_by(*order)
             rows = [dict(r._mapping) for r in c.execute(sel)]
     for r in rows:
