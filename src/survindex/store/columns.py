@@ -203,10 +203,10 @@ def _changed(store: Store, snap: Snapshot, version: tuple[int, int]) -> Snapshot
         rows = [r for i in range(0, len(named), 500) for r in conn.execute(read, {"ids": named[i:i + 500]})]
         places = keys.parse(",".join(str(r[0]) for r in rows))
         held: dict[int, frozenset[str]] = {}
-        if snap.postings is not None:
-            n = len(CATEGORICAL) + 5
-            held = _sqlite_words(conn, [(int(p), *r[n:]) for p, r in zip(places, rows)]) if keys.sqlite else \
-                {int(p): frozenset(r[n]) for p, r in zip(places, rows)}
+        if snap.postings is not None:  # the columns read after the key, the categorical ones and four more
+            extra = len(CATEGORICAL) + 5
+            held = _sqlite_words(conn, [(int(p), *r[extra:]) for p, r in zip(places, rows)]) if keys.sqlite else \
+                {int(p): frozenset(r[extra]) for p, r in zip(places, rows)}
     if not rows:
         return replace(snap, version=version)
     if len(places) != len(rows):
@@ -364,10 +364,12 @@ def _sqlite_postings(conn: Connection) -> Postings:
         if only:
             driver.execute("PRAGMA query_only=ON")
     terms = [r[0] for r in driver.execute("SELECT term FROM temp.claims_fts_terms WHERE doc >= ?", (POSTED,))]
+    from survindex.store.search import fts_phrase
+
     places = {}
     for term in terms:
         joined = driver.execute("SELECT group_concat(rowid) FROM claims_fts WHERE claims_fts MATCH ?",
-                                ('"' + term.replace('"', '""') + '"',)).fetchone()[0]
+                                (fts_phrase(term),)).fetchone()[0]
         places[term] = np.fromstring(joined, dtype=np.int32, sep=",") if joined else _NONE
     return Postings(places, {})
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -542,8 +544,6 @@ SQLITE_MIN = (3, 38)  # JSON ``->`` (store.aggregates), FTS5
 
 def _check_sqlite(version: tuple[int, ...] | None = None) -> None:
     """Refuse, with the reason, a SQLite library older than ``SQLITE_MIN`` (Python links the system's)."""
-    import sqlite3
-
     found = version or sqlite3.sqlite_version_info
     if found[:2] < SQLITE_MIN:
         raise safety.StorageError(f"survindex needs SQLite {'.'.join(map(str, SQLITE_MIN))} or later; this Python "
@@ -558,9 +558,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     """A SQLite connection waits up to 10 s for other processes' locks, and its file is in WAL mode. The switch to
     WAL (once in a file's life) is refused at once, without waiting, while another process holds the file (eight
     processes opening a new database together): it is tried again until ``WAL_WAIT``."""
-    import sqlite3
-    import time
-
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=10000")
     deadline = time.monotonic() + WAL_WAIT

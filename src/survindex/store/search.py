@@ -42,8 +42,13 @@ def fts_words(q: str | None) -> list[str]:
     return _WORD.findall(q or "")[:12]
 
 
+def fts_phrase(word: str) -> str:
+    """``word`` as one FTS5 phrase (quoted: no operator or column filter)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
 def _sqlite_match(q: str) -> str:
-    return " ".join('"' + w.replace('"', '""') + '"' for w in fts_words(q))
+    return " ".join(map(fts_phrase, fts_words(q)))
 
 
 def _claims_text_cond(store: Store, q: str) -> Any:
